@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Writes the small ONNX models that Lucid's tests and benchmarks serve, as a Triton model repository.
+
+Run with Debian's packages (apt-get install python3-onnx python3-numpy):
+    /usr/bin/python3 deploy/test-models/make_test_models.py
+The outputs are committed, so tests need no Python. Weights come from a fixed seed: re-running the
+script reproduces the files byte for byte.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 17
+ROOT = Path(__file__).resolve().parent / "repository"
+
+
+def save(model_name: str, graph: onnx.GraphProto, config: str | None, version: int = 1) -> None:
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="lucid-test-models")
+    model.ir_version = 8  # loadable by every ONNX Runtime since 1.10
+    onnx.checker.check_model(model, full_check=True)
+    vdir = ROOT / model_name / str(version)
+    vdir.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(vdir / "model.onnx"))
+    if config is not None:
+        (ROOT / model_name / "config.pbtxt").write_text(config.strip() + "\n")
+
+
+def fp32(name: str, dims: list) -> onnx.ValueInfoProto:
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
+
+
+def simple_add(offset: float) -> onnx.GraphProto:
+    """OUTPUT0 = INPUT0 + INPUT1 + offset, OUTPUT1 = INPUT0 - INPUT1 (shape [B, 16])."""
+    nodes = [
+        helper.make_node("Add", ["INPUT0", "INPUT1"], ["sum"]),
+        helper.make_node("Add", ["sum", "offset"], ["OUTPUT0"]),
+        helper.make_node("Sub", ["INPUT0", "INPUT1"], ["OUTPUT1"]),
+    ]
+    init = [numpy_helper.from_array(np.array([offset], dtype=np.float32), "offset")]
+    return helper.make_graph(nodes, "simple_add", [fp32("INPUT0", ["B", 16]), fp32("INPUT1", ["B", 16])],
+                             [fp32("OUTPUT0", ["B", 16]), fp32("OUTPUT1", ["B", 16])], init)
+
+
+def conv_stack(rng: np.random.Generator) -> onnx.GraphProto:
+    """A compute-bound image model: 4 3x3 convolutions (32 channels) on 64x64, then global average pooling."""
+    nodes, init = [], []
+    prev, cin = "image", 3
+    for i in range(4):
+        w = (rng.standard_normal((32, cin, 3, 3)) * np.sqrt(2.0 / (cin * 9))).astype(np.float32)
+        b = np.zeros(32, dtype=np.float32)
+        init += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+        nodes.append(helper.make_node("Conv", [prev, f"w{i}", f"b{i}"], [f"c{i}"], pads=[1, 1, 1, 1]))
+        nodes.append(helper.make_node("Relu", [f"c{i}"], [f"r{i}"]))
+        prev, cin = f"r{i}", 32
+    nodes.append(helper.make_node("GlobalAveragePool", [prev], ["pooled"]))
+    nodes.append(helper.make_node("Flatten", ["pooled"], ["features"], axis=1))
+    return helper.make_graph(nodes, "conv_stack", [fp32("image", ["B", 3, 64, 64])],
+                             [fp32("features", ["B", 32])], init)
+
+
+def string_echo() -> onnx.GraphProto:
+    """TEXT (BYTES [B,1]) is echoed as ECHO and upper-cased as UPPER."""
+    nodes = [
+        helper.make_node("Identity", ["TEXT"], ["ECHO"]),
+        helper.make_node("Reshape", ["TEXT", "flat"], ["text_flat"]),
+        helper.make_node("StringNormalizer", ["text_flat"], ["upper_flat"], case_change_action="UPPER",
+                         locale="C.UTF-8"),
+        helper.make_node("Unsqueeze", ["upper_flat", "axis1"], ["UPPER"]),
+    ]
+    init = [numpy_helper.from_array(np.array([-1], dtype=np.int64), "flat"),
+            numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1")]
+    s = lambda n: helper.make_tensor_value_info(n, TensorProto.STRING, ["B", 1])
+    return helper.make_graph(nodes, "string_echo", [s("TEXT")], [s("ECHO"), s("UPPER")], init)
+
+
+def image_u8() -> onnx.GraphProto:
+    """COLOR (FP32 [B,3], 0..255) becomes an 8x8 UINT8 image IMAGE [B,8,8,3] filled with that colour."""
+    nodes = [
+        helper.make_node("Clip", ["COLOR", "lo", "hi"], ["clipped"]),
+        helper.make_node("Round", ["clipped"], ["rounded"]),
+        helper.make_node("Cast", ["rounded"], ["as_u8"], to=TensorProto.UINT8),
+        helper.make_node("Reshape", ["as_u8", "pix"], ["pixel"]),
+        helper.make_node("Expand", ["pixel", "size"], ["IMAGE"]),
+    ]
+    init = [numpy_helper.from_array(np.array(0, dtype=np.float32), "lo"),
+            numpy_helper.from_array(np.array(255, dtype=np.float32), "hi"),
+            numpy_helper.from_array(np.array([-1, 1, 1, 3], dtype=np.int64), "pix"),
+            numpy_helper.from_array(np.array([1, 8, 8, 3], dtype=np.int64), "size")]
+    return helper.make_graph(nodes, "image_u8", [fp32("COLOR", ["B", 3])],
+                             [helper.make_tensor_value_info("IMAGE", TensorProto.UINT8, ["B", 8, 8, 3])], init)
+
+
+def int_types() -> onnx.GraphProto:
+    """IDS (INT32 [B,4]) -> DOUBLED (INT64, 2*IDS) and POSITIVE (BOOL, IDS > 0)."""
+    nodes = [
+        helper.make_node("Cast", ["IDS"], ["ids64"], to=TensorProto.INT64),
+        helper.make_node("Mul", ["ids64", "two"], ["DOUBLED"]),
+        helper.make_node("Greater", ["IDS", "zero"], ["POSITIVE"]),
+    ]
+    init = [numpy_helper.from_array(np.array(2, dtype=np.int64), "two"),
+            numpy_helper.from_array(np.array(0, dtype=np.int32), "zero")]
+    return helper.make_graph(nodes, "int_types", [helper.make_tensor_value_info("IDS", TensorProto.INT32, ["B", 4])],
+                             [helper.make_tensor_value_info("DOUBLED", TensorProto.INT64, ["B", 4]),
+                              helper.make_tensor_value_info("POSITIVE", TensorProto.BOOL, ["B", 4])], init)
+
+
+def half_scale() -> onnx.GraphProto:
+    """X (FP16 [B,4]) -> Y (FP16) = 2*X, computed in FP32."""
+    nodes = [
+        helper.make_node("Cast", ["X"], ["x32"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["x32", "two"], ["y32"]),
+        helper.make_node("Cast", ["y32"], ["Y"], to=TensorProto.FLOAT16),
+    ]
+    init = [numpy_helper.from_array(np.array(2, dtype=np.float32), "two")]
+    h = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT16, ["B", 4])
+    return helper.make_graph(nodes, "half_scale", [h("X")], [h("Y")], init)
+
+
+def fixed_matmul() -> onnx.GraphProto:
+    """X (FP32 [2,2], no batch dimension) -> Y = X @ [[1,2],[3,4]]."""
+    w = numpy_helper.from_array(np.array([[1, 2], [3, 4]], dtype=np.float32), "w")
+    return helper.make_graph([helper.make_node("MatMul", ["X", "w"], ["Y"])], "fixed_matmul",
+                             [fp32("X", [2, 2])], [fp32("Y", [2, 2])], [w])
+
+
+def main() -> None:
+    if ROOT.exists():
+        shutil.rmtree(ROOT)
+    rng = np.random.default_rng(20261128)
+
+    add_config = """
+name: "simple_add"
+platform: "onnxruntime_onnx"
+max_batch_size: 8
+input [
+  { name: "INPUT0" data_type: TYPE_FP32 dims: [ 16 ] },
+  { name: "INPUT1" data_type: TYPE_FP32 dims: [ 16 ] }
+]
+output [
+  { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] },
+  { name: "OUTPUT1" data_type: TYPE_FP32 dims: [ 16 ] }
+]
+dynamic_batching { max_queue_delay_microseconds: 20000 }
+instance_group [ { kind: KIND_CPU count: 1 } ]
+"""
+    # Version 1 adds 1000 so a test can tell that the latest version (2) is the one served.
+    save("simple_add", simple_add(1000.0), add_config, version=1)
+    save("simple_add", simple_add(0.0), None, version=2)
+
+    save("conv_stack", conv_stack(rng), """
+name: "conv_stack"
+platform: "onnxruntime_onnx"
+max_batch_size: 8
+input [ { name: "image" data_type: TYPE_FP32 format: FORMAT_NCHW dims: [ 3, 64, 64 ] } ]
+output [ { name: "features" data_type: TYPE_FP32 dims: [ 32 ] } ]
+dynamic_batching { max_queue_delay_microseconds: 2000 }
+instance_group [ { kind: KIND_CPU count: 1 } ]
+parameters { key: "intra_op_thread_count" value: { string_value: "2" } }
+""")
+
+    save("string_echo", string_echo(), """
+name: "string_echo"
+backend: "onnxruntime"
+max_batch_size: 4
+input [ { name: "TEXT" data_type: TYPE_STRING dims: [ 1 ] } ]
+output [
+  { name: "ECHO" data_type: TYPE_STRING dims: [ 1 ] },
+  { name: "UPPER" data_type: TYPE_STRING dims: [ 1 ] }
+]
+""")
+
+    save("image_u8", image_u8(), """
+name: "image_u8"
+platform: "onnxruntime_onnx"
+max_batch_size: 4
+input [ { name: "COLOR" data_type: TYPE_FP32 dims: [ 3 ] } ]
+output [ { name: "IMAGE" data_type: TYPE_UINT8 dims: [ 8, 8, 3 ] } ]
+""")
+
+    save("int_types", int_types(), """
+name: "int_types"
+platform: "onnxruntime_onnx"
+max_batch_size: 4
+input [ { name: "IDS" data_type: TYPE_INT32 dims: [ 4 ] } ]
+output [
+  { name: "DOUBLED" data_type: TYPE_INT64 dims: [ 4 ] },
+  { name: "POSITIVE" data_type: TYPE_BOOL dims: [ 4 ] }
+]
+""")
+
+    save("half_scale", half_scale(), """
+name: "half_scale"
+platform: "onnxruntime_onnx"
+max_batch_size: 4
+input [ { name: "X" data_type: TYPE_FP16 dims: [ 4 ] } ]
+output [ { name: "Y" data_type: TYPE_FP16 dims: [ 4 ] } ]
+""")
+
+    # Inputs and outputs are left out on purpose: the server completes them from the ONNX graph.
+    save("fixed_matmul", fixed_matmul(), """
+name: "fixed_matmul"
+platform: "onnxruntime_onnx"
+""")
+    print(f"wrote {sorted(p.name for p in ROOT.iterdir())} to {ROOT}")
+
+
+if __name__ == "__main__":
+    os.umask(0o022)
+    main()

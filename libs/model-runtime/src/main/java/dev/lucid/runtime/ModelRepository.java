@@ -1,0 +1,204 @@
+package dev.lucid.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import inference.ModelConfigOuterClass.ModelConfig;
+import inference.ModelConfigOuterClass.ModelInstanceGroup;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * A Triton model repository served by ONNX Runtime: {@code <root>/<model>/config.pbtxt} and
+ * {@code <root>/<model>/<version>/model.onnx}. A broken model directory marks only that model
+ * UNAVAILABLE, with its reason; the others are served.
+ */
+public final class ModelRepository implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ModelRepository.class);
+
+    private final Path root;
+    private final int defaultIntraOpThreads;
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final Map<String, TreeMap<Long, ServedModel>> served = new ConcurrentSkipListMap<>();
+    private final Map<String, ModelEntry> failed = new ConcurrentSkipListMap<>();
+
+    private ModelRepository(Path root, int defaultIntraOpThreads) {
+        this.root = root;
+        this.defaultIntraOpThreads = defaultIntraOpThreads;
+    }
+
+    /**
+     * Loads every model directory under {@code root}.
+     *
+     * @param defaultIntraOpThreads ONNX Runtime threads per session when a config sets no
+     *                              {@code intra_op_thread_count} parameter; 0 = ONNX Runtime's default
+     * @throws IOException when the root itself cannot be listed
+     */
+    public static ModelRepository load(Path root, int defaultIntraOpThreads) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException("model repository " + root + " is not a directory");
+        }
+        ModelRepository repo = new ModelRepository(root, defaultIntraOpThreads);
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(root)) {
+            s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                    .forEach(dirs::add);
+        }
+        for (Path dir : dirs) {
+            repo.loadModel(dir);
+        }
+        return repo;
+    }
+
+    private void loadModel(Path dir) {
+        String name = dir.getFileName().toString();
+        List<OnnxModelFile> opened = new ArrayList<>();
+        try {
+            ModelConfig config = ModelConfigParser.read(dir);
+            TreeMap<Long, ServedModel> versions = new TreeMap<>();
+            for (long v : VersionSelector.select(dir, config.getVersionPolicy())) {
+                Path file = dir.resolve(Long.toString(v)).resolve(
+                        config.getDefaultModelFilename().isEmpty() ? "model.onnx" : config.getDefaultModelFilename());
+                int threads = intraOpThreads(config);
+                OnnxModelFile probe = new OnnxModelFile(env, file, threads);
+                opened.add(probe);
+                ModelConfig effective = ConfigCompleter.complete(config, probe.graphInputs(), probe.graphOutputs());
+                List<OnnxModelFile> instances = new ArrayList<>();
+                instances.add(probe);
+                for (int i = 1; i < instanceCount(effective); i++) {
+                    OnnxModelFile extra = new OnnxModelFile(env, file, threads);
+                    opened.add(extra);
+                    instances.add(extra);
+                }
+                versions.put(v, new ServedModel(Long.toString(v), effective, instances, sha256(file)));
+            }
+            served.put(name, versions);
+            LOG.infof("model '%s' ready (versions %s)", name, versions.keySet());
+        } catch (ModelLoadException e) {
+            opened.forEach(OnnxModelFile::close);
+            failed.put(name, new ModelEntry(name, "", ModelState.UNAVAILABLE, e.getMessage()));
+            LOG.warnf("model '%s' unavailable: %s", name, e.getMessage());
+        }
+    }
+
+    private int intraOpThreads(ModelConfig config) throws ModelLoadException {
+        var p = config.getParametersMap().get("intra_op_thread_count");
+        if (p == null) {
+            return defaultIntraOpThreads;
+        }
+        try {
+            int n = Integer.parseInt(p.getStringValue().trim());
+            if (n < 0 || n > 256) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ModelLoadException("parameter intra_op_thread_count must be an integer in 0..256, got '"
+                    + p.getStringValue() + "'");
+        }
+    }
+
+    private static int instanceCount(ModelConfig config) {
+        int n = 0;
+        for (ModelInstanceGroup g : config.getInstanceGroupList()) {
+            n += g.getCount() == 0 ? 1 : g.getCount();
+        }
+        return Math.max(1, n);
+    }
+
+    private static String sha256(Path file) throws ModelLoadException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new ModelLoadException("cannot hash " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The repository root. */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * The served model for a name and version (empty version = the latest served).
+     *
+     * @throws InferenceException NOT_FOUND for an unknown model or version, UNAVAILABLE for a model that failed to load
+     */
+    public ServedModel get(String name, String version) {
+        TreeMap<Long, ServedModel> versions = served.get(name);
+        if (versions == null) {
+            ModelEntry f = failed.get(name);
+            if (f != null) {
+                throw InferenceException.unavailable("model '" + name + "' is not ready: " + f.reason());
+            }
+            throw InferenceException.notFound("unknown model: '" + name + "'");
+        }
+        if (version == null || version.isEmpty()) {
+            return versions.lastEntry().getValue();
+        }
+        ServedModel m = null;
+        try {
+            m = versions.get(Long.parseLong(version));
+        } catch (NumberFormatException ignored) {
+            // falls through to NOT_FOUND
+        }
+        if (m == null) {
+            throw InferenceException.notFound("model '" + name + "' has no served version '" + version
+                    + "'; served versions are " + versions.keySet());
+        }
+        return m;
+    }
+
+    /** Served versions of a model, newest first. */
+    public List<String> versions(String name) {
+        TreeMap<Long, ServedModel> versions = served.get(name);
+        if (versions == null) {
+            return List.of();
+        }
+        List<String> l = new ArrayList<>();
+        versions.descendingKeySet().forEach(v -> l.add(Long.toString(v)));
+        return l;
+    }
+
+    /** Every served model version. */
+    public List<ServedModel> servedModels() {
+        List<ServedModel> l = new ArrayList<>();
+        served.values().forEach(v -> l.addAll(v.values()));
+        return l;
+    }
+
+    /** The index: every model directory with its state and reason, sorted by name. */
+    public List<ModelEntry> index() {
+        Map<String, List<ModelEntry>> byName = new TreeMap<>();
+        served.forEach((name, versions) -> versions.forEach((v, m) -> byName.computeIfAbsent(name, k -> new ArrayList<>())
+                .add(new ModelEntry(name, Long.toString(v), ModelState.READY, ""))));
+        failed.forEach((name, e) -> byName.computeIfAbsent(name, k -> new ArrayList<>()).add(e));
+        List<ModelEntry> out = new ArrayList<>();
+        byName.values().forEach(out::addAll);
+        return out;
+    }
+
+    /** Whether every model directory loaded. */
+    public boolean allReady() {
+        return failed.isEmpty();
+    }
+
+    @Override
+    public void close() {
+        servedModels().forEach(ServedModel::close);
+        served.clear();
+    }
+}

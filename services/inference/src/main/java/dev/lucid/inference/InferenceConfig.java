@@ -1,0 +1,21 @@
+package dev.lucid.inference;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+
+/** Settings of the inference server ({@code lucid.inference.*}). */
+@ConfigMapping(prefix = "lucid.inference")
+public interface InferenceConfig {
+    /** The Triton model repository to serve. */
+    Path modelRepository();
+
+    /** ONNX Runtime intra-op threads per session when a model's config sets none; 0 = ONNX Runtime's default. */
+    @WithDefault("0")
+    int intraOpThreads();
+
+    /** Name reported by ServerMetadata. */
+    @WithDefault("lucid-inference")
+    String serverName();
+}

@@ -1,0 +1,203 @@
+package dev.lucid.inference;
+
+import dev.lucid.kserve.Tensor;
+import dev.lucid.kserve.TensorCodec;
+import dev.lucid.kserve.TensorFormatException;
+import dev.lucid.kserve.TensorSpec;
+import dev.lucid.runtime.InferenceException;
+import dev.lucid.runtime.ModelEntry;
+import dev.lucid.runtime.ModelRepository;
+import dev.lucid.runtime.ServedModel;
+import inference.GRPCInferenceServiceGrpc;
+import inference.GrpcService;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The KServe v2 / Triton gRPC endpoints. Inference never blocks the gRPC thread: the request is
+ * decoded and validated, queued on the model's scheduler, and answered from the worker that ran it.
+ * RPCs this server does not offer (repository load/unload, shared memory, trace and log settings,
+ * streaming) answer UNIMPLEMENTED through the generated base class.
+ */
+@io.quarkus.grpc.GrpcService
+public class TritonInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private static final Logger LOG = Logger.getLogger(TritonInferenceService.class);
+    static final String VERSION = "0.1.0";
+    static final List<String> EXTENSIONS = List.of("model_repository", "statistics", "binary_tensor_data");
+
+    private final RepositoryHolder holder;
+    private final InferenceConfig config;
+
+    TritonInferenceService(RepositoryHolder holder, InferenceConfig config) {
+        this.holder = holder;
+        this.config = config;
+    }
+
+    private ModelRepository repo() {
+        return holder.repository();
+    }
+
+    @Override
+    public void serverLive(GrpcService.ServerLiveRequest request, StreamObserver<GrpcService.ServerLiveResponse> out) {
+        reply(out, GrpcService.ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(GrpcService.ServerReadyRequest request,
+                            StreamObserver<GrpcService.ServerReadyResponse> out) {
+        reply(out, GrpcService.ServerReadyResponse.newBuilder().setReady(repo().allReady()).build());
+    }
+
+    @Override
+    public void serverMetadata(GrpcService.ServerMetadataRequest request,
+                               StreamObserver<GrpcService.ServerMetadataResponse> out) {
+        reply(out, GrpcService.ServerMetadataResponse.newBuilder().setName(config.serverName()).setVersion(VERSION)
+                .addAllExtensions(EXTENSIONS).build());
+    }
+
+    @Override
+    public void modelReady(GrpcService.ModelReadyRequest request, StreamObserver<GrpcService.ModelReadyResponse> out) {
+        boolean ready;
+        try {
+            repo().get(request.getName(), request.getVersion());
+            ready = true;
+        } catch (InferenceException e) {
+            ready = false;
+        }
+        reply(out, GrpcService.ModelReadyResponse.newBuilder().setReady(ready).build());
+    }
+
+    @Override
+    public void modelMetadata(GrpcService.ModelMetadataRequest request,
+                              StreamObserver<GrpcService.ModelMetadataResponse> out) {
+        guarded(out, () -> {
+            ServedModel m = repo().get(request.getName(), request.getVersion());
+            GrpcService.ModelMetadataResponse.Builder b = GrpcService.ModelMetadataResponse.newBuilder()
+                    .setName(m.name())
+                    .addAllVersions(repo().versions(m.name()))
+                    .setPlatform(m.config().getPlatform().isEmpty() ? "onnxruntime_onnx" : m.config().getPlatform());
+            m.inputSpecs().forEach(s -> b.addInputs(tensorMetadata(s)));
+            m.outputSpecs().forEach(s -> b.addOutputs(tensorMetadata(s)));
+            return b.build();
+        });
+    }
+
+    private static GrpcService.ModelMetadataResponse.TensorMetadata tensorMetadata(TensorSpec s) {
+        return GrpcService.ModelMetadataResponse.TensorMetadata.newBuilder().setName(s.name())
+                .setDatatype(s.dataType().wireName()).addAllShape(TensorCodec.boxed(s.shape())).build();
+    }
+
+    @Override
+    public void modelConfig(GrpcService.ModelConfigRequest request, StreamObserver<GrpcService.ModelConfigResponse> out) {
+        guarded(out, () -> GrpcService.ModelConfigResponse.newBuilder()
+                .setConfig(repo().get(request.getName(), request.getVersion()).config()).build());
+    }
+
+    @Override
+    public void modelStatistics(GrpcService.ModelStatisticsRequest request,
+                                StreamObserver<GrpcService.ModelStatisticsResponse> out) {
+        guarded(out, () -> {
+            GrpcService.ModelStatisticsResponse.Builder b = GrpcService.ModelStatisticsResponse.newBuilder();
+            if (request.getName().isEmpty()) {
+                for (ServedModel m : repo().servedModels()) {
+                    b.addModelStats(m.stats().toProto(m.name(), m.version()));
+                }
+            } else {
+                ServedModel m = repo().get(request.getName(), request.getVersion());
+                b.addModelStats(m.stats().toProto(m.name(), m.version()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void repositoryIndex(GrpcService.RepositoryIndexRequest request,
+                                StreamObserver<GrpcService.RepositoryIndexResponse> out) {
+        guarded(out, () -> {
+            GrpcService.RepositoryIndexResponse.Builder b = GrpcService.RepositoryIndexResponse.newBuilder();
+            for (ModelEntry e : repo().index()) {
+                if (request.getReady() && e.state() != dev.lucid.runtime.ModelState.READY) {
+                    continue;
+                }
+                b.addModels(GrpcService.RepositoryIndexResponse.ModelIndex.newBuilder().setName(e.name())
+                        .setVersion(e.version()).setState(e.state().name()).setReason(e.reason()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void modelInfer(GrpcService.ModelInferRequest request, StreamObserver<GrpcService.ModelInferResponse> out) {
+        ServedModel model;
+        List<String> requested = new ArrayList<>(request.getOutputsCount());
+        try {
+            model = repo().get(request.getModelName(), request.getModelVersion());
+            List<Tensor> inputs = TensorCodec.decodeInputs(request);
+            request.getOutputsList().forEach(o -> requested.add(o.getName()));
+            model.infer(inputs, requested).whenComplete((outputs, error) -> {
+                if (error != null) {
+                    fail(out, error);
+                } else {
+                    try {
+                        out.onNext(response(request, model, outputs));
+                        out.onCompleted();
+                    } catch (RuntimeException e) {
+                        fail(out, e);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(out, e);
+        }
+    }
+
+    private static GrpcService.ModelInferResponse response(GrpcService.ModelInferRequest request, ServedModel model,
+                                                           Map<String, Tensor> outputs) {
+        GrpcService.ModelInferResponse.Builder b = GrpcService.ModelInferResponse.newBuilder()
+                .setModelName(model.name())
+                .setModelVersion(model.version())
+                .setId(request.getId());
+        for (Tensor t : outputs.values()) {
+            TensorCodec.addRawOutput(b, t);
+        }
+        return b.build();
+    }
+
+    private static <T> void reply(StreamObserver<T> out, T value) {
+        out.onNext(value);
+        out.onCompleted();
+    }
+
+    private static <T> void guarded(StreamObserver<T> out, java.util.function.Supplier<T> body) {
+        T value;
+        try {
+            value = body.get();
+        } catch (RuntimeException e) {
+            fail(out, e);
+            return;
+        }
+        reply(out, value);
+    }
+
+    /** Maps failures to gRPC statuses; only unexpected ones are logged (never request contents). */
+    static void fail(StreamObserver<?> out, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Status status;
+        if (e instanceof InferenceException ie) {
+            status = Status.fromCode(ie.code()).withDescription(ie.getMessage());
+        } else if (e instanceof TensorFormatException) {
+            status = Status.INVALID_ARGUMENT.withDescription(e.getMessage());
+        } else {
+            LOG.error("unexpected inference failure", e);
+            status = Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName());
+        }
+        out.onError(status.asRuntimeException());
+    }
+}

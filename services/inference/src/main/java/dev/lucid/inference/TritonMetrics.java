@@ -1,0 +1,61 @@
+package dev.lucid.inference;
+
+import dev.lucid.runtime.ModelStats;
+import dev.lucid.runtime.ServedModel;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Publishes per-model statistics on /q/metrics under Triton's metric names and labels
+ * ({@code model}, {@code version}). They are registered as gauges over the cumulative statistics:
+ * a Prometheus counter would be exposed with a {@code _total} suffix and no longer match Triton's
+ * names, which dashboards and autoscalers written for Triton query.
+ */
+@ApplicationScoped
+public class TritonMetrics {
+    private final RepositoryHolder holder;
+    private final MeterRegistry registry;
+
+    TritonMetrics(RepositoryHolder holder, MeterRegistry registry) {
+        this.holder = holder;
+        this.registry = registry;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        for (ServedModel m : holder.repository().servedModels()) {
+            Tags tags = Tags.of("model", m.name(), "version", m.version());
+            ModelStats s = m.stats();
+            gauge("nv_inference_request_success", "Number of successful inference requests, all batch sizes",
+                    tags, s, x -> x.success.count());
+            gauge("nv_inference_request_failure", "Number of failed inference requests, all batch sizes",
+                    tags, s, x -> x.fail.count());
+            gauge("nv_inference_count", "Number of inferences performed (batch items)",
+                    tags, s, ModelStats::inferenceCount);
+            gauge("nv_inference_exec_count", "Number of model executions performed (batches)",
+                    tags, s, ModelStats::executionCount);
+            gauge("nv_inference_request_duration_us", "Cumulative inference request duration in microseconds",
+                    tags, s, x -> (x.success.nanos() + x.fail.nanos()) / 1000.0);
+            gauge("nv_inference_queue_duration_us", "Cumulative inference queuing duration in microseconds",
+                    tags, s, x -> x.queue.nanos() / 1000.0);
+            gauge("nv_inference_compute_input_duration_us", "Cumulative compute input duration in microseconds",
+                    tags, s, x -> x.computeInput.nanos() / 1000.0);
+            gauge("nv_inference_compute_infer_duration_us", "Cumulative compute inference duration in microseconds",
+                    tags, s, x -> x.computeInfer.nanos() / 1000.0);
+            gauge("nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds",
+                    tags, s, x -> x.computeOutput.nanos() / 1000.0);
+            Gauge.builder("nv_inference_pending_request_count", m, ServedModel::pending)
+                    .description("Instantaneous number of pending requests awaiting execution per-model")
+                    .tags(tags).register(registry);
+        }
+    }
+
+    private void gauge(String name, String help, Tags tags, ModelStats stats, ToDoubleFunction<ModelStats> f) {
+        Gauge.builder(name, stats, f).description(help).tags(tags).register(registry);
+    }
+}
