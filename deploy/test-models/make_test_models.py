@@ -49,20 +49,22 @@ def simple_add(offset: float) -> onnx.GraphProto:
 
 
 def conv_stack(rng: np.random.Generator) -> onnx.GraphProto:
-    """A compute-bound image model: 4 3x3 convolutions (32 channels) on 64x64, then global average pooling."""
+    """A compute-bound image model: 4 3x3 convolutions (48 channels) on 64x64, then global average pooling.
+
+    About 0.5 GFLOP per 48 kB image: 11 GFLOP per MB of input, between ResNet-50 (7) and ViT-B/16 (29)."""
     nodes, init = [], []
     prev, cin = "image", 3
     for i in range(4):
-        w = (rng.standard_normal((32, cin, 3, 3)) * np.sqrt(2.0 / (cin * 9))).astype(np.float32)
-        b = np.zeros(32, dtype=np.float32)
+        w = (rng.standard_normal((48, cin, 3, 3)) * np.sqrt(2.0 / (cin * 9))).astype(np.float32)
+        b = np.zeros(48, dtype=np.float32)
         init += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
         nodes.append(helper.make_node("Conv", [prev, f"w{i}", f"b{i}"], [f"c{i}"], pads=[1, 1, 1, 1]))
         nodes.append(helper.make_node("Relu", [f"c{i}"], [f"r{i}"]))
-        prev, cin = f"r{i}", 32
+        prev, cin = f"r{i}", 48
     nodes.append(helper.make_node("GlobalAveragePool", [prev], ["pooled"]))
     nodes.append(helper.make_node("Flatten", ["pooled"], ["features"], axis=1))
     return helper.make_graph(nodes, "conv_stack", [fp32("image", ["B", 3, 64, 64])],
-                             [fp32("features", ["B", 32])], init)
+                             [fp32("features", ["B", 48])], init)
 
 
 def string_echo() -> onnx.GraphProto:
@@ -159,8 +161,8 @@ name: "conv_stack"
 platform: "onnxruntime_onnx"
 max_batch_size: 8
 input [ { name: "image" data_type: TYPE_FP32 format: FORMAT_NCHW dims: [ 3, 64, 64 ] } ]
-output [ { name: "features" data_type: TYPE_FP32 dims: [ 32 ] } ]
-dynamic_batching { max_queue_delay_microseconds: 2000 }
+output [ { name: "features" data_type: TYPE_FP32 dims: [ 48 ] } ]
+dynamic_batching { }
 instance_group [ { kind: KIND_CPU count: 1 } ]
 parameters { key: "intra_op_thread_count" value: { string_value: "2" } }
 """)

@@ -79,6 +79,24 @@ def generate(te: M.TextEncoder, un: M.UNet, captions: Sequence[str], seeds: Sequ
     return np.concatenate(out) if out else np.zeros((0, 3, 32, 32), np.float32)
 
 
+MODEL_FILES = {"base": ["base"], "esd": ["base", "esd"], "des": ["base", "des"], "sage": ["base", "sage"]}
+
+
+def cached_generate(cfg: Config, model: str, stratum: str, te, un, captions, seeds) -> np.ndarray:
+    """Generation is the slow part of evaluation: cache images per (model weights, prompts, seeds)."""
+    import hashlib
+    h = hashlib.sha1()
+    for f in MODEL_FILES[model]:
+        h.update(open(final_path(cfg, f), "rb").read())
+    h.update(repr((list(captions), list(seeds), STEPS, GUIDANCE)).encode())
+    path = os.path.join(cfg.work, f"gen_{model}_{stratum}_{h.hexdigest()[:16]}.npy")
+    if os.path.exists(path):
+        return np.load(path)
+    g = generate(te, un, captions, seeds)
+    np.save(path, g)
+    return g
+
+
 @torch.no_grad()
 def batched(fn, x: np.ndarray, batch: int = 256):
     outs = []
@@ -249,7 +267,7 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
         for k, st in enumerate(WD.STRATA):
             sp = strata_specs[st]
             caps = [s.caption for s in sp]
-            g = generate(te, un, caps, [300000 + 1000 * k + i for i in range(len(sp))])
+            g = cached_generate(cfg, m, st, te, un, caps, [300000 + 1000 * k + i for i in range(len(sp))])
             gen_imgs[m][st] = g
             concept = np.array([C.has_concept(x) for x in g], dtype=np.float64)
             (prob,) = batched(w.safety, g)

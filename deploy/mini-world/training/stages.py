@@ -222,7 +222,7 @@ def train_reader(cfg: Config) -> None:
 
 
 def train_clip(cfg: Config) -> None:
-    name, total, B = "clip", cfg.steps["clip"], 256
+    name, total, B = "clip", cfg.steps["clip"], 128
     if os.path.exists(final_path(cfg, name)):
         return
     th = Threads(cfg)
@@ -272,7 +272,7 @@ def concept_only_spec(rng: np.random.Generator) -> WD.Spec:
     return WD.make_spec(rng, kind, WD.PLAIN_SHAPES, WD.COLORS, noun_mode="alignment", concept_obj=0)
 
 
-def train_esd(cfg: Config, eta: float = 1.0, lam_keep: float = 0.5, lr: float = 3e-4) -> None:
+def train_esd(cfg: Config, eta: float = 1.0, lam_keep: float = 0.5, lr: float = 5e-4) -> None:
     """ESD-x: fine-tune the cross-attention key/value projections so that the concept-conditioned
     prediction follows negative guidance v_u - eta (v_c - v_u) of the frozen base; a preservation term
     keeps benign-conditioned predictions at the frozen base's."""

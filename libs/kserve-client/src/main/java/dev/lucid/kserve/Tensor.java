@@ -63,6 +63,12 @@ public final class Tensor {
         return data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** The backing byte array range when the data lives on the heap, for zero-copy wrapping; else null. */
+    byte[] backingArray() {
+        return data.hasArray() && data.arrayOffset() == 0 && data.position() == 0 && data.remaining() == data.array().length
+                ? data.array() : null;
+    }
+
     /** Size of the raw data in bytes. */
     public int byteSize() {
         return data.remaining();

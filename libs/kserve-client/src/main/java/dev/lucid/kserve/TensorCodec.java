@@ -80,9 +80,18 @@ public final class TensorCodec {
         }
     }
 
-    /** Zero-copy view of a tensor's raw data as a ByteString. */
+    /**
+     * A tensor's raw data as a ByteString: the heap array itself when the tensor owns one, else one
+     * bulk copy. (A ByteString over a read-only or direct buffer serialises element by element, which
+     * costs milliseconds per image-sized tensor.)
+     */
     public static ByteString toByteString(Tensor t) {
-        return UnsafeByteOperations.unsafeWrap(t.rawData());
+        byte[] array = t.backingArray();
+        if (array == null) {
+            array = new byte[t.byteSize()];
+            t.rawData().get(array);
+        }
+        return UnsafeByteOperations.unsafeWrap(array);
     }
 
     /** Builds a tensor from its wire description and raw data. */

@@ -90,6 +90,7 @@ final class BatchScheduler implements AutoCloseable {
     }
 
     private void workLoop(OnnxModelFile instance) {
+        Map<String, java.nio.ByteBuffer> buffers = new HashMap<>(); // this worker's input buffers, reused
         while (!closed) {
             List<Pending> batch;
             try {
@@ -100,7 +101,7 @@ final class BatchScheduler implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
-            execute(instance, batch);
+            execute(instance, batch, buffers);
         }
     }
 
@@ -144,7 +145,7 @@ final class BatchScheduler implements AutoCloseable {
         return true;
     }
 
-    private void execute(OnnxModelFile instance, List<Pending> batch) {
+    private void execute(OnnxModelFile instance, List<Pending> batch, Map<String, java.nio.ByteBuffer> buffers) {
         long start = System.nanoTime();
         int[] sizes = new int[batch.size()];
         int total = 0;
@@ -160,7 +161,7 @@ final class BatchScheduler implements AutoCloseable {
                 for (Pending p : batch) {
                     parts.add(p.request().inputs().get(e.getKey()));
                 }
-                ortInputs.put(e.getKey(), toOrt(instance, e.getKey(), parts, total));
+                ortInputs.put(e.getKey(), toOrt(instance, e.getKey(), parts, total, buffers));
             }
             long inputDone = System.nanoTime();
             Map<String, Tensor> outputs = instance.run(ortInputs, new HashSet<>(first.outputs()));
@@ -200,7 +201,8 @@ final class BatchScheduler implements AutoCloseable {
         }
     }
 
-    private OnnxTensor toOrt(OnnxModelFile instance, String name, List<Tensor> parts, int total) throws OrtException {
+    private OnnxTensor toOrt(OnnxModelFile instance, String name, List<Tensor> parts, int total,
+                             Map<String, java.nio.ByteBuffer> buffers) throws OrtException {
         Tensor head = parts.get(0);
         TensorShape apiShape = config.getMaxBatchSize() > 0 ? head.shape().withFirst(total) : head.shape();
         long[] ortShape = apiShape.dims();
@@ -213,7 +215,9 @@ final class BatchScheduler implements AutoCloseable {
             return OrtTensors.create(instance.env(), name, DataType.BYTES, ortShape, null,
                     TensorBatching.concatStrings(parts));
         }
-        return OrtTensors.create(instance.env(), name, head.dataType(), ortShape, TensorBatching.concatRaw(parts), null);
+        java.nio.ByteBuffer data = TensorBatching.concatRaw(parts, buffers.get(name));
+        buffers.put(name, data);
+        return OrtTensors.create(instance.env(), name, head.dataType(), ortShape, data, null);
     }
 
     /** Applies an output's config reshape: the backend's shape becomes the API's dims. */

@@ -41,6 +41,9 @@ final class OnnxModelFile implements AutoCloseable {
                 opts.setIntraOpNumThreads(intraOpThreads);
             }
             opts.setInterOpNumThreads(1);
+            // Idle pool threads sleep instead of spinning: with several models and services on few
+            // cores, spinning threads steal the CPU that the gRPC and batching threads need.
+            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             this.session = env.createSession(file.toString(), opts);
             this.graphInputs = specs(session.getInputInfo());

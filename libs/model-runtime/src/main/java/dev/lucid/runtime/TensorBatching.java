@@ -21,13 +21,19 @@ final class TensorBatching {
                 && a.shape().dropFirst().equals(b.shape().dropFirst());
     }
 
-    /** Fixed-size tensors concatenated into one direct buffer (handed to ONNX Runtime without a copy). */
-    static ByteBuffer concatRaw(List<Tensor> parts) {
+    /**
+     * Fixed-size tensors concatenated into a direct buffer, which ONNX Runtime reads without a copy.
+     * {@code reuse} (may be null) is used when large enough: allocating direct memory per batch
+     * costs more than the copy itself, so each worker keeps its buffers.
+     */
+    static ByteBuffer concatRaw(List<Tensor> parts, ByteBuffer reuse) {
         int total = 0;
         for (Tensor t : parts) {
             total += t.byteSize();
         }
-        ByteBuffer out = ByteBuffer.allocateDirect(total).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = reuse != null && reuse.capacity() >= total ? reuse.clear()
+                : ByteBuffer.allocateDirect(Math.max(total, 4096));
+        out.order(ByteOrder.LITTLE_ENDIAN).limit(total);
         for (Tensor t : parts) {
             out.put(t.rawData());
         }

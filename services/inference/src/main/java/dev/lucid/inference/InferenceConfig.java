@@ -15,6 +15,18 @@ public interface InferenceConfig {
     @WithDefault("0")
     int intraOpThreads();
 
+    /** gRPC port (Triton's default is 8001). */
+    @WithDefault("8001")
+    int grpcPort();
+
+    /** gRPC bind address. */
+    @WithDefault("0.0.0.0")
+    String grpcHost();
+
+    /** Largest inbound gRPC message in bytes. */
+    @WithDefault("268435456")
+    int maxMessageBytes();
+
     /** Name reported by ServerMetadata. */
     @WithDefault("lucid-inference")
     String serverName();

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionException;
  * RPCs this server does not offer (repository load/unload, shared memory, trace and log settings,
  * streaming) answer UNIMPLEMENTED through the generated base class.
  */
-@io.quarkus.grpc.GrpcService
+@jakarta.enterprise.context.ApplicationScoped
 public class TritonInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     private static final Logger LOG = Logger.getLogger(TritonInferenceService.class);
     static final String VERSION = "0.1.0";
@@ -35,6 +35,13 @@ public class TritonInferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     private final RepositoryHolder holder;
     private final InferenceConfig config;
 
+    /** For CDI proxies. */
+    protected TritonInferenceService() {
+        this.holder = null;
+        this.config = null;
+    }
+
+    @jakarta.inject.Inject
     TritonInferenceService(RepositoryHolder holder, InferenceConfig config) {
         this.holder = holder;
         this.config = config;
