@@ -1,0 +1,22 @@
+package dev.lucid.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lucid} command line. */
+@Command(name = "lucid", mixinStandardHelpOptions = true, version = "lucid 0.1.0",
+        description = "Evaluate safety-aligned text-to-image models: safety, coarse and structured utility, geometry.",
+        subcommands = {DemoCommand.class, ModelsCommand.class})
+public final class Lucid implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Lucid()).execute(args));
+    }
+}
