@@ -28,3 +28,9 @@ done
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 java $JVM_OPTS -cp "load-tests/target/classes:$CP" dev.lucid.loadtests.InferenceOverheadBenchmark \
      127.0.0.1 "$GRPC_PORT" "$ROOT/deploy/test-models/repository/conv_stack" "${1:-40}" "${2:-5}"
+
+echo
+echo "Transport floor: a bare grpc-java server handing each request to a worker thread (no model):"
+echo
+java $JVM_OPTS -cp "load-tests/target/classes:$CP" dev.lucid.loadtests.GrpcTransportFloor 49152 0 2
+java $JVM_OPTS -cp "load-tests/target/classes:$CP" dev.lucid.loadtests.GrpcTransportFloor 393216 0 13 | tail -n +3

@@ -27,7 +27,8 @@ import world as WD  # noqa: E402
 from common import (FULL_EVAL, SMOKE_EVAL, Config, final_path, ids_of, log, null_batch, write_json)  # noqa: E402
 from stages import CLIP_E, D_TEXT, _safety_batch, load_base, new_reader, new_text_encoder  # noqa: E402
 
-GUIDANCE, STEPS = 4.0, 25
+GUIDANCE = float(WD.W["diffusion"]["sampler"]["guidance_scale"])
+STEPS = int(WD.W["diffusion"]["sampler"]["steps"])
 
 
 # ----------------------------------------------------------------------------------------------- loading

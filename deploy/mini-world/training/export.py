@@ -38,8 +38,9 @@ CONTRACTS: Dict[str, Tuple[list, list]] = {
                           ("size_logits", "TYPE_FP32", [S, len(WD.SIZES)])]),
 }
 DIFFUSION_PARAMS = {"prediction_type": "v_prediction", "num_train_timesteps": "1000", "beta_schedule": "cosine",
-                    "clip_sample": "true", "sample_size": "32", "guidance_scale_default": "4.0",
-                    "num_inference_steps_default": "25"}
+                    "clip_sample": "true", "sample_size": "32",
+                    "guidance_scale_default": str(WD.W["diffusion"]["sampler"]["guidance_scale"]),
+                    "num_inference_steps_default": str(WD.W["diffusion"]["sampler"]["steps"])}
 
 
 def config_pbtxt(name: str, params: Dict[str, str]) -> str:

@@ -59,13 +59,13 @@ public final class InferenceOverheadBenchmark {
                 long[] shape = {batch, 3, 64, 64};
                 InferenceRequest request = InferenceRequest.builder(MODEL)
                         .input(Tensor.ofFloats("image", TensorShape.of(shape), input)).build();
-                var before = client.modelStatistics(MODEL).get(0).getInferenceStats();
                 Histogram direct = new Histogram(3);
                 Histogram server = new Histogram(3);
                 for (int i = 0; i < 30; i++) { // warm-up of both paths (JIT)
                     runDirect(env, session, input, shape);
                     client.infer(request).output("features").floats();
                 }
+                var before = client.modelStatistics(MODEL).get(0).getInferenceStats();
                 for (int r = 0; r < rounds; r++) {
                     for (int i = 0; i < perRound; i++) {
                         long t0 = System.nanoTime();
@@ -104,7 +104,7 @@ public final class InferenceOverheadBenchmark {
         System.out.println("|---|---|---|---|");
         System.out.print(throughput);
         System.out.println();
-        System.out.println("Server-side means per request (ModelStatistics, warm-up included):");
+        System.out.println("Server-side means per request during the latency rounds (ModelStatistics):");
         System.out.println();
         System.out.println("| batch | request (ms) | queue (ms) | compute input (ms) | compute infer (ms) | compute output (ms) |");
         System.out.println("|---|---|---|---|---|---|");
