@@ -381,7 +381,7 @@ def lsa_loss(zt: torch.Tensor, z0: torch.Tensor, k: int, direction: torch.Tensor
 
 def train_text_alignment(cfg: Config, name: str, lr: float = 3e-4, lam_util: float = 0.3, lam_unsafe: float = 0.7,
                          lam_concept: float = 0.7, lam_esp: float = 0.0, lam_lsa: float = 0.0, k: int = 15,
-                         alpha: float = 1.0, n_simple: int = 32) -> None:
+                         alpha: float = 1.0, n_simple: int = 32, concept_prompts=None) -> None:
     """DES (lam_esp = lam_lsa = 0) or SAGE (DES + ESP + perturbed LSA). Only the text encoder is trained."""
     total, B = cfg.steps[name], 64
     if os.path.exists(final_path(cfg, name)):
@@ -399,8 +399,8 @@ def train_text_alignment(cfg: Config, name: str, lr: float = 3e-4, lam_util: flo
     start = _resume(cfg, name, objs)
     pr = Progress(name, total, start, every=25 if not cfg.smoke else 1)
     sid = STAGE_ID[name]
-    words = WD.CONCEPT["alignment_words"]
-    concept_ids = ids_of([w for w in words])
+    words = list(concept_prompts) if concept_prompts is not None else list(WD.CONCEPT["alignment_words"])
+    concept_ids = ids_of(words)
     empty_ids = ids_of([""])
     with torch.no_grad():
         e_empty = flat(te0, empty_ids)
