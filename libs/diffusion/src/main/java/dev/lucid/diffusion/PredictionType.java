@@ -1,0 +1,18 @@
+package dev.lucid.diffusion;
+
+/** What a denoiser predicts. */
+public enum PredictionType {
+    /** The added noise ε. */
+    EPSILON,
+    /** v = √ᾱ ε − √(1−ᾱ) x₀. */
+    V_PREDICTION;
+
+    /** Parses the config value ({@code epsilon}, {@code v_prediction}). */
+    public static PredictionType parse(String s) {
+        return switch (s) {
+            case "epsilon" -> EPSILON;
+            case "v_prediction" -> V_PREDICTION;
+            default -> throw new IllegalArgumentException("unknown prediction_type '" + s + "' (epsilon, v_prediction)");
+        };
+    }
+}
