@@ -132,6 +132,47 @@ def fixed_matmul() -> onnx.GraphProto:
                              [fp32("X", [2, 2])], [fp32("Y", [2, 2])], [w])
 
 
+def toy_text_encoder() -> onnx.GraphProto:
+    """input_ids (INT64 [B,16]) -> last_hidden_state [B,16,8] = id * (1..8)/8, pooled [B,8] = mean over tokens."""
+    scale = np.arange(1, 9, dtype=np.float32) / 8.0
+    nodes = [
+        helper.make_node("Cast", ["input_ids"], ["ids_f"], to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["ids_f", "axis2"], ["ids_3d"]),
+        helper.make_node("Mul", ["ids_3d", "scale"], ["last_hidden_state"]),
+        helper.make_node("ReduceMean", ["last_hidden_state"], ["pooled"], axes=[1], keepdims=0),
+    ]
+    init = [numpy_helper.from_array(np.array([2], dtype=np.int64), "axis2"),
+            numpy_helper.from_array(scale, "scale")]
+    return helper.make_graph(nodes, "toy_text_encoder",
+                             [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["B", 16])],
+                             [fp32("last_hidden_state", ["B", 16, 8]), fp32("pooled", ["B", 8])], init)
+
+
+def toy_denoiser() -> onnx.GraphProto:
+    """A stand-in epsilon denoiser: 0.5 * sample + 0.01 * mean(text state) + 0.0001 * timestep, per row."""
+    nodes = [
+        helper.make_node("Mul", ["sample", "half"], ["scaled"]),
+        helper.make_node("ReduceMean", ["encoder_hidden_states"], ["cond"], axes=[1, 2], keepdims=1),
+        helper.make_node("Mul", ["cond", "small"], ["cond_s"]),
+        helper.make_node("Unsqueeze", ["cond_s", "axis3"], ["cond_4d"]),
+        helper.make_node("Cast", ["timestep"], ["t_f"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["t_f", "tiny"], ["t_s"]),
+        helper.make_node("Reshape", ["t_s", "t_shape"], ["t_4d"]),
+        helper.make_node("Add", ["scaled", "cond_4d"], ["with_cond"]),
+        helper.make_node("Add", ["with_cond", "t_4d"], ["model_output"]),
+    ]
+    init = [numpy_helper.from_array(np.array(0.5, dtype=np.float32), "half"),
+            numpy_helper.from_array(np.array(0.01, dtype=np.float32), "small"),
+            numpy_helper.from_array(np.array(0.0001, dtype=np.float32), "tiny"),
+            numpy_helper.from_array(np.array([3], dtype=np.int64), "axis3"),
+            numpy_helper.from_array(np.array([-1, 1, 1, 1], dtype=np.int64), "t_shape")]
+    return helper.make_graph(nodes, "toy_denoiser",
+                             [fp32("sample", ["B", 3, 8, 8]),
+                              helper.make_tensor_value_info("timestep", TensorProto.INT64, ["B", 1]),
+                              fp32("encoder_hidden_states", ["B", 16, 8])],
+                             [fp32("model_output", ["B", 3, 8, 8])], init)
+
+
 def main() -> None:
     if ROOT.exists():
         shutil.rmtree(ROOT)
@@ -209,6 +250,33 @@ output [ { name: "Y" data_type: TYPE_FP16 dims: [ 4 ] } ]
     save("fixed_matmul", fixed_matmul(), """
 name: "fixed_matmul"
 platform: "onnxruntime_onnx"
+""")
+    # A toy components-mode text-to-image pair (8x8 images) for the generator's tests.
+    save("toy_text_encoder", toy_text_encoder(), """
+name: "toy_text_encoder"
+platform: "onnxruntime_onnx"
+max_batch_size: 16
+input [ { name: "input_ids" data_type: TYPE_INT64 dims: [ 16 ] } ]
+output [
+  { name: "last_hidden_state" data_type: TYPE_FP32 dims: [ 16, 8 ] },
+  { name: "pooled" data_type: TYPE_FP32 dims: [ 8 ] }
+]
+""")
+    save("toy_denoiser", toy_denoiser(), """
+name: "toy_denoiser"
+platform: "onnxruntime_onnx"
+max_batch_size: 4
+input [
+  { name: "sample" data_type: TYPE_FP32 dims: [ 3, 8, 8 ] },
+  { name: "timestep" data_type: TYPE_INT64 dims: [ 1 ] },
+  { name: "encoder_hidden_states" data_type: TYPE_FP32 dims: [ 16, 8 ] }
+]
+output [ { name: "model_output" data_type: TYPE_FP32 dims: [ 3, 8, 8 ] } ]
+dynamic_batching { max_queue_delay_microseconds: 500 }
+parameters { key: "prediction_type" value: { string_value: "epsilon" } }
+parameters { key: "num_train_timesteps" value: { string_value: "1000" } }
+parameters { key: "beta_schedule" value: { string_value: "cosine" } }
+parameters { key: "clip_sample" value: { string_value: "true" } }
 """)
     print(f"wrote {sorted(p.name for p in ROOT.iterdir())} to {ROOT}")
 

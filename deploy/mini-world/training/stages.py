@@ -443,8 +443,10 @@ def train_text_alignment(cfg: Config, name: str, lr: float = 3e-4, lam_util: flo
 
 
 ALIGN_HP = {
-    "des": dict(lr=3e-4, lam_util=0.3, lam_unsafe=0.7, lam_concept=0.7),
-    "sage": dict(lr=3e-4, lam_util=0.3, lam_unsafe=0.7, lam_concept=0.7, lam_esp=2.0, lam_lsa=2.0, k=15, alpha=1.0),
+    "des": dict(lr=2e-3, lam_util=0.3, lam_unsafe=0.7, lam_concept=0.7,
+                concept_prompts=WD.CONCEPT["alignment_concept_prompts"]),
+    "sage": dict(lr=2e-3, lam_util=0.3, lam_unsafe=0.7, lam_concept=0.7, lam_esp=2.0, lam_lsa=2.0, k=15, alpha=1.0,
+                 concept_prompts=WD.CONCEPT["alignment_concept_prompts"]),
 }
 
 

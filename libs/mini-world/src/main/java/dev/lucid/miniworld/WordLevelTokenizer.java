@@ -30,8 +30,10 @@ public final class WordLevelTokenizer {
     private final List<Integer> suffix = new ArrayList<>();
     private final int maxLength;
     private final int padId;
+    private final String fingerprint;
 
     private WordLevelTokenizer(JsonNode root) {
+        fingerprint = sha256(root.toString());
         JsonNode model = root.path("model");
         if (!"WordLevel".equals(model.path("type").asText())) {
             throw new IllegalArgumentException("tokenizer model '" + model.path("type").asText()
@@ -79,9 +81,23 @@ public final class WordLevelTokenizer {
         }
     }
 
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Reads a tokenizer.json. */
     public static WordLevelTokenizer load(Path file) throws IOException {
         return new WordLevelTokenizer(new ObjectMapper().readTree(file.toFile()));
+    }
+
+    /** Identifies the tokenizer's content (part of model fingerprints). */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     /** The fixed sequence length. */

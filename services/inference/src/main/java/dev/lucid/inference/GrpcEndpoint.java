@@ -1,5 +1,6 @@
 package dev.lucid.inference;
 
+import dev.lucid.runtime.InferenceGrpcService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,12 +28,12 @@ public class GrpcEndpoint {
     static final int FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
 
     private final InferenceConfig config;
-    private final TritonInferenceService service;
+    private final RepositoryHolder holder;
     private Server server;
 
-    GrpcEndpoint(InferenceConfig config, TritonInferenceService service) {
+    GrpcEndpoint(InferenceConfig config, RepositoryHolder holder) {
         this.config = config;
-        this.service = service;
+        this.holder = holder;
     }
 
     void start(@Observes @Priority(10) StartupEvent ev) {
@@ -41,7 +42,7 @@ public class GrpcEndpoint {
                     .directExecutor()
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .flowControlWindow(FLOW_CONTROL_WINDOW)
-                    .addService(service)
+                    .addService(new InferenceGrpcService(holder.repository(), config.serverName()))
                     .build()
                     .start();
         } catch (IOException e) {

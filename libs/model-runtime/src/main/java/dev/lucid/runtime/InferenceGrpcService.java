@@ -1,13 +1,9 @@
-package dev.lucid.inference;
+package dev.lucid.runtime;
 
 import dev.lucid.kserve.Tensor;
 import dev.lucid.kserve.TensorCodec;
 import dev.lucid.kserve.TensorFormatException;
 import dev.lucid.kserve.TensorSpec;
-import dev.lucid.runtime.InferenceException;
-import dev.lucid.runtime.ModelEntry;
-import dev.lucid.runtime.ModelRepository;
-import dev.lucid.runtime.ServedModel;
 import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcService;
 import io.grpc.Status;
@@ -26,29 +22,23 @@ import java.util.concurrent.CompletionException;
  * RPCs this server does not offer (repository load/unload, shared memory, trace and log settings,
  * streaming) answer UNIMPLEMENTED through the generated base class.
  */
-@jakarta.enterprise.context.ApplicationScoped
-public class TritonInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-    private static final Logger LOG = Logger.getLogger(TritonInferenceService.class);
-    static final String VERSION = "0.1.0";
+public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private static final Logger LOG = Logger.getLogger(InferenceGrpcService.class);
+    /** Server version reported by ServerMetadata. */
+    public static final String VERSION = "0.1.0";
     static final List<String> EXTENSIONS = List.of("model_repository", "statistics", "binary_tensor_data");
 
-    private final RepositoryHolder holder;
-    private final InferenceConfig config;
+    private final ModelRepository repository;
+    private final String serverName;
 
-    /** For CDI proxies. */
-    protected TritonInferenceService() {
-        this.holder = null;
-        this.config = null;
-    }
-
-    @jakarta.inject.Inject
-    TritonInferenceService(RepositoryHolder holder, InferenceConfig config) {
-        this.holder = holder;
-        this.config = config;
+    /** Serves a loaded repository under a server name. */
+    public InferenceGrpcService(ModelRepository repository, String serverName) {
+        this.repository = repository;
+        this.serverName = serverName;
     }
 
     private ModelRepository repo() {
-        return holder.repository();
+        return repository;
     }
 
     @Override
@@ -65,7 +55,7 @@ public class TritonInferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
     @Override
     public void serverMetadata(GrpcService.ServerMetadataRequest request,
                                StreamObserver<GrpcService.ServerMetadataResponse> out) {
-        reply(out, GrpcService.ServerMetadataResponse.newBuilder().setName(config.serverName()).setVersion(VERSION)
+        reply(out, GrpcService.ServerMetadataResponse.newBuilder().setName(serverName).setVersion(VERSION)
                 .addAllExtensions(EXTENSIONS).build());
     }
 
@@ -130,7 +120,7 @@ public class TritonInferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
         guarded(out, () -> {
             GrpcService.RepositoryIndexResponse.Builder b = GrpcService.RepositoryIndexResponse.newBuilder();
             for (ModelEntry e : repo().index()) {
-                if (request.getReady() && e.state() != dev.lucid.runtime.ModelState.READY) {
+                if (request.getReady() && e.state() != ModelState.READY) {
                     continue;
                 }
                 b.addModels(GrpcService.RepositoryIndexResponse.ModelIndex.newBuilder().setName(e.name())

@@ -1,0 +1,252 @@
+package dev.lucid.generation;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.lucid.diffusion.DdimSampler;
+import dev.lucid.diffusion.Denoiser;
+import dev.lucid.diffusion.NoiseSchedule;
+import dev.lucid.diffusion.PredictionType;
+import dev.lucid.image.PngCodec;
+import dev.lucid.image.RgbImage;
+import dev.lucid.kserve.DataType;
+import dev.lucid.kserve.InferenceRequest;
+import dev.lucid.kserve.InferenceResult;
+import dev.lucid.kserve.KServeClient;
+import dev.lucid.kserve.ModelMetadata;
+import dev.lucid.kserve.Tensor;
+import dev.lucid.kserve.TensorShape;
+import dev.lucid.kserve.TensorSpec;
+import dev.lucid.miniworld.WordLevelTokenizer;
+import inference.ModelConfigOuterClass.ModelConfig;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Components mode: the text encoder and the denoiser are separate backend models and Lucid runs
+ * DDIM (with guidance, negative prompts and SLD) in Java. The denoiser's config parameters say what
+ * it predicts and which noise schedule it was trained with ({@code prediction_type},
+ * {@code num_train_timesteps}, {@code beta_schedule}, {@code clip_sample}); its metadata gives the
+ * sample and text-state shapes.
+ */
+public final class ComponentsGenerator implements ImageGenerator {
+    private final KServeClient client;
+    private final T2iModel model;
+    private final WordLevelTokenizer tokenizer;
+    private volatile Backend backend;
+
+    /** What is learned from the backend once. */
+    private record Backend(String fingerprint, NoiseSchedule schedule, PredictionType prediction, boolean clipSample,
+                           int channels, int height, int width, int stateTokens, int stateDim, int maxBatch,
+                           TensorSpec timestep, String denoiserOutput) {
+    }
+
+    public ComponentsGenerator(KServeClient client, T2iModel model, WordLevelTokenizer tokenizer) {
+        if (model.shape() != T2iModel.Shape.COMPONENTS) {
+            throw new IllegalArgumentException("model '" + model.name() + "' is not a components model");
+        }
+        this.client = client;
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    private Backend backend() {
+        Backend b = backend;
+        if (b == null) {
+            synchronized (this) {
+                if (backend == null) {
+                    backend = discover();
+                }
+                b = backend;
+            }
+        }
+        return b;
+    }
+
+    private Backend discover() {
+        ModelConfig dc = client.modelConfig(model.denoiser());
+        ModelConfig tc = client.modelConfig(model.textEncoder());
+        ModelMetadata dm = client.modelMetadata(model.denoiser());
+        Map<String, String> p = new LinkedHashMap<>();
+        dc.getParametersMap().forEach((k, v) -> p.put(k, v.getStringValue()));
+        int train = Integer.parseInt(p.getOrDefault("num_train_timesteps", "1000"));
+        NoiseSchedule schedule = NoiseSchedule.named(p.getOrDefault("beta_schedule", "scaled_linear"), train);
+        PredictionType prediction = PredictionType.parse(p.getOrDefault("prediction_type", "epsilon"));
+        boolean clip = Boolean.parseBoolean(p.getOrDefault("clip_sample", "true"));
+        TensorSpec sample = spec(dm, "sample");
+        TensorSpec states = spec(dm, "encoder_hidden_states");
+        TensorSpec timestep = spec(dm, "timestep");
+        if (sample.shape().rank() != 4 || states.shape().rank() != 3) {
+            throw new IllegalStateException("denoiser '" + model.denoiser() + "' must take sample [-1,C,H,W] and "
+                    + "encoder_hidden_states [-1,L,D]; metadata says " + sample.shape() + " and " + states.shape());
+        }
+        if (dm.outputs().size() != 1) {
+            throw new IllegalStateException("denoiser '" + model.denoiser() + "' must have one output, has " + dm.outputs());
+        }
+        int maxBatch = dc.getMaxBatchSize();
+        if (maxBatch < 2) {
+            throw new IllegalStateException("denoiser '" + model.denoiser() + "' must batch (max_batch_size >= 2)");
+        }
+        String fingerprint = ImageKey.sha256("lucid.model.v1", model.name(), model.textEncoder(), hex(tc),
+                model.denoiser(), hex(dc), tokenizerFingerprint());
+        return new Backend(fingerprint, schedule, prediction, clip, (int) sample.shape().dim(1),
+                (int) sample.shape().dim(2), (int) sample.shape().dim(3), (int) states.shape().dim(1),
+                (int) states.shape().dim(2), maxBatch, timestep, dm.outputs().get(0).name());
+    }
+
+    private String tokenizerFingerprint() {
+        return tokenizer.fingerprint();
+    }
+
+    private static TensorSpec spec(ModelMetadata m, String name) {
+        return m.input(name).orElseThrow(() -> new IllegalStateException("model '" + m.name() + "' has no input '"
+                + name + "'; inputs are " + m.inputs().stream().map(TensorSpec::name).toList()));
+    }
+
+    /** Deterministic bytes of a config (map entries sorted), for fingerprints. */
+    private static String hex(ModelConfig c) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CodedOutputStream cos = CodedOutputStream.newInstance(out);
+            cos.useDeterministicSerialization();
+            c.writeTo(cos);
+            cos.flush();
+            return PngCodec.sha256(out.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String fingerprint() {
+        return backend().fingerprint();
+    }
+
+    @Override
+    public List<float[]> encodePrompts(List<String> prompts, boolean sequence) {
+        Backend b = backend();
+        List<float[]> states = encode(prompts.stream().map(tokenizer::encode).toList(), b);
+        if (sequence) {
+            return states;
+        }
+        List<float[]> pooled = new ArrayList<>(states.size());
+        for (float[] s : states) {
+            float[] mean = new float[b.stateDim()];
+            for (int t = 0; t < b.stateTokens(); t++) {
+                for (int d = 0; d < b.stateDim(); d++) {
+                    mean[d] += s[t * b.stateDim() + d] / b.stateTokens();
+                }
+            }
+            pooled.add(mean);
+        }
+        return pooled;
+    }
+
+    /** Per-token states of each id sequence, batched up to the text encoder's batch limit. */
+    private List<float[]> encode(List<long[]> ids, Backend b) {
+        List<float[]> out = new ArrayList<>(ids.size());
+        int len = tokenizer.length();
+        for (int start = 0; start < ids.size(); start += b.maxBatch()) {
+            int n = Math.min(b.maxBatch(), ids.size() - start);
+            long[] flat = new long[n * len];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(ids.get(start + i), 0, flat, i * len, len);
+            }
+            InferenceResult r = client.infer(InferenceRequest.builder(model.textEncoder())
+                    .input(Tensor.ofLongs("input_ids", TensorShape.of(n, len), flat))
+                    .output("last_hidden_state").build());
+            float[] states = r.output("last_hidden_state").floats();
+            int per = b.stateTokens() * b.stateDim();
+            if (states.length != n * per) {
+                throw new IllegalStateException("text encoder '" + model.textEncoder() + "' returned "
+                        + r.output("last_hidden_state").shape() + ", expected [" + n + ", " + b.stateTokens() + ", "
+                        + b.stateDim() + "]");
+            }
+            for (int i = 0; i < n; i++) {
+                out.add(java.util.Arrays.copyOfRange(states, i * per, (i + 1) * per));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<GeneratedImage> generate(List<GenerationItem> items, GenerationSettings settings) throws Exception {
+        Backend b = backend();
+        // Distinct conditionings: index 0 = unconditional (null caption or negative prompt), then SLD concept, then prompts.
+        List<long[]> ids = new ArrayList<>();
+        ids.add(settings.negativePrompt().isEmpty() ? tokenizer.nullIds() : tokenizer.encode(settings.negativePrompt()));
+        int concept = -1;
+        if (settings.safety() != null) {
+            concept = ids.size();
+            ids.add(tokenizer.encode(settings.safetyConcept()));
+        }
+        Map<String, Integer> promptIndex = new LinkedHashMap<>();
+        for (GenerationItem it : items) {
+            promptIndex.computeIfAbsent(it.prompt(), p -> {
+                ids.add(tokenizer.encode(p));
+                return ids.size() - 1;
+            });
+        }
+        List<float[]> states = encode(ids, b);
+        List<DdimSampler.Item> sampleItems = new ArrayList<>();
+        for (GenerationItem it : items) {
+            sampleItems.add(new DdimSampler.Item(it.seed(), promptIndex.get(it.prompt()), 0, concept));
+        }
+        DdimSampler sampler = new DdimSampler(b.schedule(), new DdimSampler.Settings(settings.steps(),
+                settings.guidanceScale(), b.prediction(), b.clipSample(), settings.safety()));
+        int sampleSize = b.channels() * b.height() * b.width();
+        List<float[]> pixels = sampler.sample(denoiser(b, states), sampleItems, sampleSize);
+        List<GeneratedImage> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            GenerationItem it = items.get(i);
+            byte[] png = PngCodec.encode(RgbImage.fromChw(pixels.get(i), b.width(), b.height()));
+            out.add(new GeneratedImage(it.promptId(), it.seed(), ImageKey.of(b.fingerprint(), it.prompt(), it.seed(), settings),
+                    PngCodec.sha256(png), png, b.width(), b.height()));
+        }
+        return out;
+    }
+
+    /** The backend denoiser as the sampler sees it: rows are split into calls of at most max_batch_size. */
+    private Denoiser denoiser(Backend b, List<float[]> states) {
+        int sampleSize = b.channels() * b.height() * b.width();
+        int stateSize = b.stateTokens() * b.stateDim();
+        return (samples, rows, timesteps, conditioning) -> {
+            float[] out = new float[rows * sampleSize];
+            for (int start = 0; start < rows; start += b.maxBatch()) {
+                int n = Math.min(b.maxBatch(), rows - start);
+                float[] x = java.util.Arrays.copyOfRange(samples, start * sampleSize, (start + n) * sampleSize);
+                float[] ehs = new float[n * stateSize];
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(states.get(conditioning[start + r]), 0, ehs, r * stateSize, stateSize);
+                }
+                long[] t = java.util.Arrays.copyOfRange(timesteps, start, start + n);
+                TensorShape tShape = b.timestep().shape().rank() == 2 ? TensorShape.of(n, 1) : TensorShape.of(n);
+                Tensor tTensor;
+                if (b.timestep().dataType() == DataType.FP32) {
+                    float[] tf = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        tf[i] = t[i];
+                    }
+                    tTensor = Tensor.ofFloats("timestep", tShape, tf);
+                } else {
+                    tTensor = Tensor.ofLongs("timestep", tShape, t);
+                }
+                InferenceResult r = client.infer(InferenceRequest.builder(model.denoiser())
+                        .input(Tensor.ofFloats("sample", TensorShape.of(n, b.channels(), b.height(), b.width()), x))
+                        .input(tTensor)
+                        .input(Tensor.ofFloats("encoder_hidden_states", TensorShape.of(n, b.stateTokens(), b.stateDim()), ehs))
+                        .build());
+                float[] pred = r.output(b.denoiserOutput()).floats();
+                if (pred.length != n * sampleSize) {
+                    throw new IllegalStateException("denoiser '" + model.denoiser() + "' returned "
+                            + r.output(b.denoiserOutput()).shape() + " for " + n + " rows");
+                }
+                System.arraycopy(pred, 0, out, start * sampleSize, pred.length);
+            }
+            return out;
+        };
+    }
+}

@@ -1,0 +1,124 @@
+package dev.lucid.generation;
+
+import dev.lucid.diffusion.SafetyGuidance;
+import dev.lucid.image.PngCodec;
+import dev.lucid.image.RgbImage;
+import dev.lucid.kserve.ClientOptions;
+import dev.lucid.kserve.KServeClient;
+import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.runtime.InferenceGrpcService;
+import dev.lucid.runtime.ModelRepository;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Components-mode generation against the real inference service (ONNX Runtime, in-process gRPC) with
+ * the toy text encoder and denoiser of deploy/test-models.
+ */
+class ComponentsGeneratorTest {
+    static final Path ROOT = Path.of(System.getProperty("lucid.repo.root", "../.."));
+    static final T2iModel TOY = new T2iModel("toy", T2iModel.Shape.COMPONENTS, "toy_text_encoder", "toy_denoiser", null,
+            "toy components model");
+    static ModelRepository repo;
+    static Server server;
+    static ManagedChannel channel;
+    static KServeClient client;
+    static WordLevelTokenizer tokenizer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        repo = ModelRepository.load(ROOT.resolve("deploy/test-models/repository"), 1);
+        String name = "generation-" + System.nanoTime();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new InferenceGrpcService(repo, "test")).build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+        client = new KServeClient(channel, ClientOptions.defaults());
+        tokenizer = WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json"));
+    }
+
+    @AfterAll
+    static void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+        repo.close();
+    }
+
+    static ComponentsGenerator generator() {
+        return new ComponentsGenerator(client, TOY, tokenizer);
+    }
+
+    @Test
+    void imagesAreDeterministicAndIndependentOfBatching() throws Exception {
+        GenerationSettings s = GenerationSettings.of(10, 4.0);
+        List<GenerationItem> items = List.of(new GenerationItem("p1", "a red circle on the left", 1),
+                new GenerationItem("p1", "a red circle on the left", 2), new GenerationItem("p2", "two white skulls", 1));
+        List<GeneratedImage> together = generator().generate(items, s);
+        assertEquals(3, together.size());
+        for (int i = 0; i < 3; i++) {
+            GeneratedImage alone = generator().generate(List.of(items.get(i)), s).get(0);
+            assertEquals(together.get(i).sha256(), alone.sha256(), "item " + i + " depends on its batch");
+            assertEquals(together.get(i).key(), alone.key());
+        }
+        assertNotEquals(together.get(0).sha256(), together.get(1).sha256(), "seeds give different noise");
+        assertNotEquals(together.get(0).key(), together.get(2).key());
+        RgbImage img = PngCodec.decode(together.get(0).png());
+        assertEquals(8, img.width());
+        assertEquals(PngCodec.sha256(together.get(0).png()), together.get(0).sha256());
+    }
+
+    @Test
+    void keysFollowTheInputsThatDecideTheImage() throws Exception {
+        ComponentsGenerator g = generator();
+        String fp = g.fingerprint();
+        assertEquals(fp, generator().fingerprint(), "fingerprint is stable across instances");
+        GenerationSettings plain = GenerationSettings.of(10, 4.0);
+        assertEquals(ImageKey.of(fp, "x", 1, plain), ImageKey.of(fp, "x", 1, GenerationSettings.of(10, 4.0)));
+        assertNotEquals(ImageKey.of(fp, "x", 1, plain), ImageKey.of(fp, "x", 1, GenerationSettings.of(11, 4.0)));
+        assertNotEquals(ImageKey.of(fp, "x", 1, plain), ImageKey.of(fp, "x", 1,
+                new GenerationSettings(10, 4.0, "blurry", "", null)));
+        assertNotEquals(ImageKey.of(fp, "ab", 1, plain), ImageKey.of(fp + "a", "b", 1, plain), "parts are length-prefixed");
+    }
+
+    @Test
+    void negativePromptAndSafetyGuidanceChangeTheImage() throws Exception {
+        GenerationItem item = new GenerationItem("p", "a white skull", 7);
+        String plain = generator().generate(List.of(item), GenerationSettings.of(10, 4.0)).get(0).sha256();
+        String negative = generator().generate(List.of(item),
+                new GenerationSettings(10, 4.0, "three three three skull", "", null)).get(0).sha256();
+        String sld = generator().generate(List.of(item),
+                new GenerationSettings(10, 4.0, "", "three skulls", SafetyGuidance.preset("max"))).get(0).sha256();
+        assertNotEquals(plain, negative);
+        assertNotEquals(plain, sld);
+    }
+
+    @Test
+    void promptEmbeddings() throws Exception {
+        List<float[]> pooled = generator().encodePrompts(List.of("a", "two"), false);
+        assertEquals(8, pooled.get(0).length);
+        // token ids: [BOS]=2 a=4 [EOS]=3 then 13 x [PAD]=0 -> mean id 9/16; dimension d scales by (d+1)/8
+        assertEquals(9 / 16.0 * (1 / 8.0), pooled.get(0)[0], 1e-6);
+        assertEquals(16 * 8, generator().encodePrompts(List.of("a"), true).get(0).length);
+    }
+
+    @Test
+    void invalidRequestsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new GenerationItem("p", "x", -1));
+        assertThrows(IllegalArgumentException.class, () -> new GenerationItem("p", "x".repeat(2001), 1));
+        assertThrows(IllegalArgumentException.class, () -> GenerationSettings.of(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new GenerationSettings(5, 1, "", "skull", null));
+        assertThrows(IllegalArgumentException.class, () -> new T2iModel("bad name!", T2iModel.Shape.COMPONENTS, "a", "b", null, ""));
+        assertThrows(IllegalArgumentException.class, () -> new T2iModel("m", T2iModel.Shape.COMPONENTS, "a", null, null, ""));
+    }
+}
