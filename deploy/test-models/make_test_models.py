@@ -173,6 +173,26 @@ def toy_denoiser() -> onnx.GraphProto:
                              [fp32("model_output", ["B", 3, 8, 8])], init)
 
 
+def toy_pipeline() -> onnx.GraphProto:
+    """Triton's pipeline contract in miniature: prompt (BYTES [B,1]) and seed (INT64 [B,1]) ->
+    generated_image (UINT8 [B,4,4,3]) filled with seed mod 256; the prompt is echoed as PROMPT_ECHO."""
+    nodes = [
+        helper.make_node("Identity", ["prompt"], ["PROMPT_ECHO"]),
+        helper.make_node("Mod", ["seed", "m256"], ["mod"]),
+        helper.make_node("Cast", ["mod"], ["mod_u8"], to=TensorProto.UINT8),
+        helper.make_node("Reshape", ["mod_u8", "pix"], ["pixel"]),
+        helper.make_node("Expand", ["pixel", "size"], ["generated_image"]),
+    ]
+    init = [numpy_helper.from_array(np.array([256], dtype=np.int64), "m256"),
+            numpy_helper.from_array(np.array([-1, 1, 1, 1], dtype=np.int64), "pix"),
+            numpy_helper.from_array(np.array([1, 4, 4, 3], dtype=np.int64), "size")]
+    return helper.make_graph(nodes, "toy_pipeline",
+                             [helper.make_tensor_value_info("prompt", TensorProto.STRING, ["B", 1]),
+                              helper.make_tensor_value_info("seed", TensorProto.INT64, ["B", 1])],
+                             [helper.make_tensor_value_info("generated_image", TensorProto.UINT8, ["B", 4, 4, 3]),
+                              helper.make_tensor_value_info("PROMPT_ECHO", TensorProto.STRING, ["B", 1])], init)
+
+
 def main() -> None:
     if ROOT.exists():
         shutil.rmtree(ROOT)
@@ -277,6 +297,19 @@ parameters { key: "prediction_type" value: { string_value: "epsilon" } }
 parameters { key: "num_train_timesteps" value: { string_value: "1000" } }
 parameters { key: "beta_schedule" value: { string_value: "cosine" } }
 parameters { key: "clip_sample" value: { string_value: "true" } }
+""")
+    save("toy_pipeline", toy_pipeline(), """
+name: "toy_pipeline"
+platform: "onnxruntime_onnx"
+max_batch_size: 1
+input [
+  { name: "prompt" data_type: TYPE_STRING dims: [ 1 ] },
+  { name: "seed" data_type: TYPE_INT64 dims: [ 1 ] }
+]
+output [
+  { name: "generated_image" data_type: TYPE_UINT8 dims: [ 4, 4, 3 ] },
+  { name: "PROMPT_ECHO" data_type: TYPE_STRING dims: [ 1 ] }
+]
 """)
     print(f"wrote {sorted(p.name for p in ROOT.iterdir())} to {ROOT}")
 

@@ -113,6 +113,23 @@ class ComponentsGeneratorTest {
     }
 
     @Test
+    void pipelineModelsGetOnlyTheInputsTheyDeclare() throws Exception {
+        PipelineGenerator p = new PipelineGenerator(client, new T2iModel("toy-pipe", T2iModel.Shape.PIPELINE, null, null,
+                "toy_pipeline", ""));
+        List<GeneratedImage> imgs = p.generate(List.of(new GenerationItem("a", "a cat", 5),
+                new GenerationItem("b", "a dog", 300)), GenerationSettings.of(30, 7.5));
+        byte[] rgb = PngCodec.decode(imgs.get(0).png()).rgb();
+        assertEquals(5, rgb[0]);
+        assertEquals(300 % 256, PngCodec.decode(imgs.get(1).png()).rgb()[47] & 0xff);
+        assertEquals(4, imgs.get(1).width());
+        IllegalArgumentException neg = assertThrows(IllegalArgumentException.class, () -> p.generate(
+                List.of(new GenerationItem("a", "x", 1)), new GenerationSettings(30, 7.5, "ugly", "", null)));
+        assertEquals("pipeline model 'toy-pipe' takes no negative_prompt", neg.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> p.generate(List.of(new GenerationItem("a", "x", 1)),
+                new GenerationSettings(30, 7.5, "", "nudity", SafetyGuidance.preset("weak"))));
+    }
+
+    @Test
     void invalidRequestsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new GenerationItem("p", "x", -1));
         assertThrows(IllegalArgumentException.class, () -> new GenerationItem("p", "x".repeat(2001), 1));
