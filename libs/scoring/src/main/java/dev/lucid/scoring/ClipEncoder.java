@@ -1,0 +1,73 @@
+package dev.lucid.scoring;
+
+import dev.lucid.image.RgbImage;
+import dev.lucid.kserve.InferenceRequest;
+import dev.lucid.kserve.KServeClient;
+import dev.lucid.kserve.ModelMetadata;
+import dev.lucid.kserve.Tensor;
+import dev.lucid.kserve.TensorShape;
+import dev.lucid.kserve.TensorSpec;
+import dev.lucid.miniworld.WordLevelTokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A contrastive image/text encoder pair on the backend ({@code image} → {@code image_embeds},
+ * {@code input_ids} → {@code text_embeds}). Gives CLIPScore and, from the image side, the feature
+ * vectors for FID, KID and diversity.
+ */
+public final class ClipEncoder {
+    private final KServeClient client;
+    private final String imageModel;
+    private final String textModel;
+    private final WordLevelTokenizer tokenizer;
+
+    public ClipEncoder(KServeClient client, String imageModel, String textModel, WordLevelTokenizer tokenizer) {
+        this.client = client;
+        this.imageModel = imageModel;
+        this.textModel = textModel;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Fingerprint of the pair. */
+    public String fingerprint() {
+        return Fingerprints.of(client, "clip", List.of(imageModel, textModel), tokenizer.fingerprint());
+    }
+
+    /** Image embeddings (not normalised), one per image. */
+    public List<float[]> embedImages(List<RgbImage> images) {
+        ModelMetadata md = client.modelMetadata(imageModel);
+        TensorSpec in = md.input("image").orElseThrow(() -> new IllegalStateException("model '" + imageModel
+                + "' has no input 'image'"));
+        float[] emb = client.infer(InferenceRequest.builder(imageModel)
+                .input(ImageTensors.nchw("image", images, (int) in.shape().dim(3), (int) in.shape().dim(2)))
+                .output("image_embeds").build()).output("image_embeds").floats();
+        return split(emb, images.size());
+    }
+
+    /** Text embeddings (not normalised), one per text. */
+    public List<float[]> embedTexts(List<String> texts) {
+        int len = tokenizer.length();
+        long[] ids = new long[texts.size() * len];
+        for (int i = 0; i < texts.size(); i++) {
+            System.arraycopy(tokenizer.encode(texts.get(i)), 0, ids, i * len, len);
+        }
+        float[] emb = client.infer(InferenceRequest.builder(textModel)
+                .input(Tensor.ofLongs("input_ids", TensorShape.of(texts.size(), len), ids))
+                .output("text_embeds").build()).output("text_embeds").floats();
+        return split(emb, texts.size());
+    }
+
+    private static List<float[]> split(float[] flat, int n) {
+        if (n == 0 || flat.length % n != 0) {
+            throw new IllegalStateException("cannot split " + flat.length + " values into " + n + " embeddings");
+        }
+        int d = flat.length / n;
+        List<float[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d));
+        }
+        return out;
+    }
+}

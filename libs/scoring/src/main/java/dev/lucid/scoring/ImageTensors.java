@@ -1,0 +1,62 @@
+package dev.lucid.scoring;
+
+import dev.lucid.image.RgbImage;
+import dev.lucid.kserve.Tensor;
+import dev.lucid.kserve.TensorShape;
+
+import java.util.List;
+
+/** Batches of images as the FP32 NCHW [0, 1] tensors image models take. */
+final class ImageTensors {
+    private ImageTensors() {
+    }
+
+    /** Stacks images of one size into [B, 3, H, W]; a different size is refused with the expected one. */
+    static Tensor nchw(String name, List<RgbImage> images, int width, int height) {
+        int plane = 3 * width * height;
+        float[] data = new float[images.size() * plane];
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            if (img.width() != width || img.height() != height) {
+                throw new IllegalArgumentException("image " + i + " is " + img.width() + "x" + img.height()
+                        + ", the model takes " + width + "x" + height);
+            }
+            System.arraycopy(img.toChw(), 0, data, i * plane, plane);
+        }
+        return Tensor.ofFloats(name, TensorShape.of(images.size(), 3, height, width), data);
+    }
+
+    /**
+     * Letterboxes an image into a square: scaled (bilinear) to fit {@code side} keeping its aspect,
+     * placed top-left, the rest black; returns CHW floats in [0, 1] and the scale used.
+     */
+    static float[] letterbox(RgbImage img, int side) {
+        double scale = Math.min((double) side / img.width(), (double) side / img.height());
+        int w = Math.max(1, (int) Math.round(img.width() * scale));
+        int h = Math.max(1, (int) Math.round(img.height() * scale));
+        byte[] rgb = img.rgb();
+        float[] out = new float[3 * side * side];
+        int plane = side * side;
+        for (int y = 0; y < h; y++) {
+            double sy = Math.min(img.height() - 1.0, Math.max(0, (y + 0.5) / scale - 0.5));
+            int y0 = (int) sy;
+            int y1 = Math.min(img.height() - 1, y0 + 1);
+            double fy = sy - y0;
+            for (int x = 0; x < w; x++) {
+                double sx = Math.min(img.width() - 1.0, Math.max(0, (x + 0.5) / scale - 0.5));
+                int x0 = (int) sx;
+                int x1 = Math.min(img.width() - 1, x0 + 1);
+                double fx = sx - x0;
+                for (int c = 0; c < 3; c++) {
+                    double v00 = rgb[3 * (y0 * img.width() + x0) + c] & 0xff;
+                    double v01 = rgb[3 * (y0 * img.width() + x1) + c] & 0xff;
+                    double v10 = rgb[3 * (y1 * img.width() + x0) + c] & 0xff;
+                    double v11 = rgb[3 * (y1 * img.width() + x1) + c] & 0xff;
+                    double v = (v00 * (1 - fx) + v01 * fx) * (1 - fy) + (v10 * (1 - fx) + v11 * fx) * fy;
+                    out[c * plane + y * side + x] = (float) (v / 255.0);
+                }
+            }
+        }
+        return out;
+    }
+}
