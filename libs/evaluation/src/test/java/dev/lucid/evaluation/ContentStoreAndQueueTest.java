@@ -1,0 +1,90 @@
+package dev.lucid.evaluation;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against a real, private redis-server. */
+class ContentStoreAndQueueTest {
+    static RedisTestServer server;
+    static UnifiedJedis redis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RedisTestServer.start();
+        redis = RedisClient.create("127.0.0.1", server.port());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        redis.close();
+        server.close();
+    }
+
+    @Test
+    void imagesAndScoresAreWrittenOnce(@TempDir Path blobs) {
+        ContentStore store = new ContentStore(redis, "t1:", blobs);
+        byte[] png = {1, 2, 3};
+        assertTrue(store.putImage("img-a", png));
+        assertFalse(store.putImage("img-a", new byte[]{9}), "second write of the same key is a no-op");
+        assertArrayEquals(png, store.getImage("img-a").orElseThrow());
+        assertTrue(store.getImage("img-b").isEmpty());
+        assertTrue(store.putScore("img-a", "fp1", "{\"p\":0.5}"));
+        assertFalse(store.putScore("img-a", "fp1", "{\"p\":0.9}"));
+        assertEquals("{\"p\":0.5}", store.getScore("img-a", "fp1").orElseThrow());
+        assertTrue(store.getScore("img-a", "fp2").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> store.putImage("bad key!", png));
+    }
+
+    @Test
+    void largeImagesGoToTheBlobDirectory(@TempDir Path blobs) throws Exception {
+        ContentStore store = new ContentStore(redis, "t2:", blobs);
+        byte[] big = new byte[ContentStore.INLINE_LIMIT + 1];
+        new Random(1).nextBytes(big);
+        assertTrue(store.putImage("img-big", big));
+        assertArrayEquals(big, store.getImage("img-big").orElseThrow());
+        assertEquals(1, Files.list(blobs).count());
+        assertTrue(redis.get("t2:img:img-big").startsWith("blob:"));
+    }
+
+    @Test
+    void itemsGoToOneConsumerAndAreReclaimedFromADeadOne() throws Exception {
+        WorkQueue q = new WorkQueue(redis, "t3:work", "coordinators");
+        new WorkQueue(redis, "t3:work", "coordinators"); // creating the group twice is fine
+        for (int i = 0; i < 5; i++) {
+            q.add(Map.of("item", "i" + i));
+        }
+        List<WorkQueue.Delivery> a = q.read("a", 3, 100);
+        List<WorkQueue.Delivery> b = q.read("b", 10, 100);
+        assertEquals(3, a.size());
+        assertEquals(2, b.size());
+        assertEquals("i0", a.get(0).fields().get("item"));
+        assertEquals("i3", b.get(0).fields().get("item"));
+        assertTrue(q.read("c", 10, 50).isEmpty(), "nothing left undelivered");
+        q.ack(b.get(0).id(), b.get(1).id());
+        assertEquals(3, q.pending());
+        // consumer "a" dies without acknowledging; after the idle limit "c" takes its items over
+        Thread.sleep(150);
+        List<WorkQueue.Delivery> taken = q.reclaim("c", 100, 10);
+        assertEquals(List.of("i0", "i1", "i2"), taken.stream().map(d -> d.fields().get("item")).toList());
+        assertTrue(q.reclaim("d", 10_000, 10).isEmpty(), "fresh claims are not taken again");
+        q.ack(taken.stream().map(WorkQueue.Delivery::id).toArray(redis.clients.jedis.StreamEntryID[]::new));
+        assertEquals(0, q.pending());
+        assertEquals(5, q.length());
+    }
+}
