@@ -193,6 +193,43 @@ def toy_pipeline() -> onnx.GraphProto:
                               helper.make_tensor_value_info("PROMPT_ECHO", TensorProto.STRING, ["B", 1])], init)
 
 
+def toy_safety() -> onnx.GraphProto:
+    """image (FP32 [B,3,8,8] in [0,1]) -> probability [B,1] = sigmoid(10 * mean(image) - 5)."""
+    nodes = [
+        helper.make_node("ReduceMean", ["image"], ["m"], axes=[1, 2, 3], keepdims=0),
+        helper.make_node("Mul", ["m", "ten"], ["z"]),
+        helper.make_node("Sub", ["z", "five"], ["z5"]),
+        helper.make_node("Sigmoid", ["z5"], ["p"]),
+        helper.make_node("Unsqueeze", ["p", "axis1"], ["probability"]),
+    ]
+    init = [numpy_helper.from_array(np.array(10, dtype=np.float32), "ten"),
+            numpy_helper.from_array(np.array(5, dtype=np.float32), "five"),
+            numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1")]
+    return helper.make_graph(nodes, "toy_safety", [fp32("image", ["B", 3, 8, 8])], [fp32("probability", ["B", 1])], init)
+
+
+def toy_clip_image() -> onnx.GraphProto:
+    """image (FP32 [B,3,8,8]) -> image_embeds [B,3] = per-channel mean + 0.1."""
+    nodes = [helper.make_node("ReduceMean", ["image"], ["m"], axes=[2, 3], keepdims=0),
+             helper.make_node("Add", ["m", "eps"], ["image_embeds"])]
+    init = [numpy_helper.from_array(np.array(0.1, dtype=np.float32), "eps")]
+    return helper.make_graph(nodes, "toy_clip_image", [fp32("image", ["B", 3, 8, 8])],
+                             [fp32("image_embeds", ["B", 3])], init)
+
+
+def toy_clip_text() -> onnx.GraphProto:
+    """input_ids (INT64 [B,16]) -> text_embeds [B,3] = (mean id, 1, 0.5)."""
+    nodes = [helper.make_node("Cast", ["input_ids"], ["f"], to=TensorProto.FLOAT),
+             helper.make_node("ReduceMean", ["f"], ["m"], axes=[1], keepdims=1),
+             helper.make_node("Mul", ["m", "e0"], ["a"]),
+             helper.make_node("Add", ["a", "e12"], ["text_embeds"])]
+    init = [numpy_helper.from_array(np.array([1, 0, 0], dtype=np.float32), "e0"),
+            numpy_helper.from_array(np.array([0, 1, 0.5], dtype=np.float32), "e12")]
+    return helper.make_graph(nodes, "toy_clip_text",
+                             [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["B", 16])],
+                             [fp32("text_embeds", ["B", 3])], init)
+
+
 def main() -> None:
     if ROOT.exists():
         shutil.rmtree(ROOT)
@@ -310,6 +347,14 @@ output [
   { name: "generated_image" data_type: TYPE_UINT8 dims: [ 4, 4, 3 ] },
   { name: "PROMPT_ECHO" data_type: TYPE_STRING dims: [ 1 ] }
 ]
+""")
+    for name, graph in [("toy_safety", toy_safety()), ("toy_clip_image", toy_clip_image()),
+                        ("toy_clip_text", toy_clip_text())]:
+        save(name, graph, f"""
+name: "{name}"
+platform: "onnxruntime_onnx"
+max_batch_size: 64
+dynamic_batching {{ }}
 """)
     print(f"wrote {sorted(p.name for p in ROOT.iterdir())} to {ROOT}")
 

@@ -1,0 +1,35 @@
+package dev.lucid.evaluation;
+
+import dev.lucid.generation.GeneratedImage;
+import dev.lucid.generation.GenerationItem;
+import dev.lucid.generation.GenerationSettings;
+
+import java.util.List;
+
+/**
+ * What the evaluation runner needs from the mesh: the generator, the safety scorer and the utility
+ * scorer. The coordinator implements it with gRPC clients; tests with the in-process libraries.
+ */
+public interface Backends {
+    /** The content fingerprint of a model, as the generator serves it. */
+    String modelFingerprint(String model) throws Exception;
+
+    /** Images for items of one model under one setting, in item order. */
+    List<GeneratedImage> generate(String model, GenerationSettings settings, List<GenerationItem> items) throws Exception;
+
+    /** Fingerprint of the safety scorer's configuration (its classifiers and their models). */
+    String safetyFingerprint() throws Exception;
+
+    /** Per image, the unsafe score of every classifier (classifier id → score). */
+    List<java.util.Map<String, Double>> scoreSafety(List<byte[]> pngs) throws Exception;
+
+    /** Fingerprint of the utility scorer's configuration. */
+    String utilityFingerprint() throws Exception;
+
+    /** Per image: CLIPScore against its prompt and the answers to its questions. */
+    List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) throws Exception;
+
+    /** Utility of one image. */
+    record Utility(double clipScore, List<String> answers) {
+    }
+}
