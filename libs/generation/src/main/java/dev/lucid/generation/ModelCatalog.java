@@ -1,0 +1,87 @@
+package dev.lucid.generation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The text-to-image models a generator serves, read from a catalog file (see deploy/catalogs/):
+ * name, shape, backend model names and, for components models, the tokenizer file (relative paths
+ * resolve against {@code baseDir}).
+ */
+public final class ModelCatalog {
+    /** A catalog entry: the model and its tokenizer file (components mode). */
+    public record Entry(T2iModel model, Path tokenizer) {
+    }
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private ModelCatalog() {
+    }
+
+    /**
+     * Reads a catalog.
+     *
+     * @throws IllegalArgumentException naming the entry that is invalid
+     */
+    public static ModelCatalog load(Path file, Path baseDir) throws IOException {
+        if (Files.size(file) > 1 << 20) {
+            throw new IllegalArgumentException("catalog " + file + " is larger than 1 MiB");
+        }
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        ModelCatalog c = new ModelCatalog();
+        int i = 0;
+        for (JsonNode m : root.path("models")) {
+            String where = file.getFileName() + " models[" + i++ + "]";
+            String shape = m.path("shape").asText();
+            T2iModel.Shape s = switch (shape) {
+                case "components" -> T2iModel.Shape.COMPONENTS;
+                case "pipeline" -> T2iModel.Shape.PIPELINE;
+                default -> throw new IllegalArgumentException(where + ": shape must be components or pipeline, got '" + shape + "'");
+            };
+            T2iModel model;
+            try {
+                model = new T2iModel(m.path("name").asText(), s, text(m, "text_encoder"), text(m, "denoiser"),
+                        text(m, "pipeline"), m.path("description").asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+            Path tok = null;
+            if (s == T2iModel.Shape.COMPONENTS) {
+                String t = text(m, "tokenizer");
+                if (t == null) {
+                    throw new IllegalArgumentException(where + ": components model needs a tokenizer file");
+                }
+                tok = baseDir.resolve(t).normalize();
+            }
+            if (c.entries.put(model.name(), new Entry(model, tok)) != null) {
+                throw new IllegalArgumentException(where + ": model name '" + model.name() + "' appears twice");
+            }
+        }
+        if (c.entries.isEmpty()) {
+            throw new IllegalArgumentException("catalog " + file + " lists no models");
+        }
+        return c;
+    }
+
+    private static String text(JsonNode m, String field) {
+        JsonNode v = m.get(field);
+        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    public Optional<Entry> get(String name) {
+        return Optional.ofNullable(entries.get(name));
+    }
+
+    public List<Entry> entries() {
+        return new ArrayList<>(entries.values());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.lucid.generator;
+
+import dev.lucid.api.v1.EncodePromptsRequest;
+import dev.lucid.api.v1.GenerateRequest;
+import dev.lucid.api.v1.GenerateResponse;
+import dev.lucid.api.v1.GenerationItem;
+import dev.lucid.api.v1.GenerationParams;
+import dev.lucid.api.v1.GeneratorGrpc;
+import dev.lucid.api.v1.ListModelsRequest;
+import dev.lucid.api.v1.ModelRef;
+import dev.lucid.api.v1.SafetyGuidance;
+import dev.lucid.image.PngCodec;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The generator service over a real KServe v2 backend with the toy models. */
+@QuarkusTest
+@QuarkusTestResource(TestBackend.class)
+class GeneratorEndpointTest {
+    static ManagedChannel channel;
+    static GeneratorGrpc.GeneratorBlockingStub stub;
+
+    @BeforeAll
+    static void connect() {
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", 18021).usePlaintext().build();
+        stub = GeneratorGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void close() {
+        channel.shutdownNow();
+    }
+
+    static GenerateRequest.Builder request(String model) {
+        return GenerateRequest.newBuilder().setModel(ModelRef.newBuilder().setName(model))
+                .setParams(GenerationParams.newBuilder().setSteps(8).setGuidanceScale(4))
+                .addItems(GenerationItem.newBuilder().setPromptId("p1").setPrompt("a red circle").setSeed(1))
+                .addItems(GenerationItem.newBuilder().setPromptId("p2").setPrompt("a white skull").setSeed(2))
+                .setIncludePng(true);
+    }
+
+    @Test
+    void listsTheCatalog() {
+        var models = stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
+        assertEquals(2, models.size());
+        assertEquals("toy", models.get(0).getModel().getName());
+        assertEquals("toy_denoiser", models.get(0).getDenoiser());
+    }
+
+    @Test
+    void generatesDeterministicPngsWithContentHashes() {
+        GenerateResponse a = stub.generate(request("toy").build());
+        GenerateResponse b = stub.generate(request("toy").build());
+        assertEquals(2, a.getImagesCount());
+        assertEquals(64, a.getModel().getFingerprint().length());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(a.getImages(i).getSha256(), b.getImages(i).getSha256());
+            assertEquals(a.getImages(i).getKey(), b.getImages(i).getKey());
+            assertEquals(PngCodec.sha256(a.getImages(i).getPng().toByteArray()), a.getImages(i).getSha256());
+            assertEquals(8, PngCodec.decode(a.getImages(i).getPng().toByteArray()).width());
+        }
+        assertNotEquals(a.getImages(0).getKey(), a.getImages(1).getKey());
+        GenerateResponse sld = stub.generate(request("toy").setParams(GenerationParams.newBuilder().setSteps(8)
+                .setGuidanceScale(4).setSafetyGuidance(SafetyGuidance.newBuilder().setConcept("a skull").setPreset("strong")))
+                .build());
+        assertNotEquals(a.getImages(1).getKey(), sld.getImages(1).getKey());
+        GenerateResponse noPng = stub.generate(request("toy").setIncludePng(false).build());
+        assertTrue(noPng.getImages(0).getPng().isEmpty());
+        assertEquals(a.getImages(0).getSha256(), noPng.getImages(0).getSha256());
+    }
+
+    @Test
+    void pipelineModelsToo() {
+        GenerateResponse r = stub.generate(request("toy-pipe").build());
+        assertEquals(4, r.getImages(0).getWidth());
+    }
+
+    @Test
+    void embeddings() {
+        var r = stub.encodePrompts(EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName("toy"))
+                .addPrompts("a").addPrompts("two").build());
+        assertEquals(8, r.getDimension());
+        assertEquals(2, r.getEmbeddingsCount());
+    }
+
+    private static StatusRuntimeException refused(GenerateRequest r) {
+        return assertThrows(StatusRuntimeException.class, () -> stub.generate(r));
+    }
+
+    @Test
+    void badRequestsNameTheField() {
+        StatusRuntimeException unknown = refused(request("nope").build());
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+        assertTrue(unknown.getStatus().getDescription().startsWith("model.name: unknown model 'nope'"));
+        StatusRuntimeException steps = refused(request("toy").setParams(GenerationParams.newBuilder().setSteps(5000)).build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, steps.getStatus().getCode());
+        assertEquals("params.steps: must be in 1..1000, got 5000", steps.getStatus().getDescription());
+        StatusRuntimeException seed = refused(request("toy").addItems(GenerationItem.newBuilder().setPrompt("x").setSeed(-4)).build());
+        assertEquals("items[2]: seed must be >= 0, got -4", seed.getStatus().getDescription());
+        StatusRuntimeException big = refused(request("toy").addItems(GenerationItem.newBuilder()
+                .setPrompt("x".repeat(2001))).build());
+        assertTrue(big.getStatus().getDescription().startsWith("items[2]: prompt missing or longer than 2000"));
+        StatusRuntimeException preset = refused(request("toy").setParams(GenerationParams.newBuilder()
+                .setSafetyGuidance(SafetyGuidance.newBuilder().setConcept("x").setPreset("extreme"))).build());
+        assertTrue(preset.getStatus().getDescription().startsWith("params.safety_guidance: unknown SLD preset"));
+        StatusRuntimeException negative = refused(request("toy-pipe").setParams(GenerationParams.newBuilder()
+                .setNegativePrompt("ugly")).build());
+        assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
+    }
+}
