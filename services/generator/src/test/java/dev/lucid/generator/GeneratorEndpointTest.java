@@ -14,7 +14,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import dev.lucid.testsupport.InferenceBackendResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generator service over a real KServe v2 backend with the toy models. */
 @QuarkusTest
-@QuarkusTestResource(TestBackend.class)
+@QuarkusTestResource(value = InferenceBackendResource.class,
+        initArgs = @ResourceArg(name = "property", value = "lucid.generator.backend-port"))
 class GeneratorEndpointTest {
     static ManagedChannel channel;
     static GeneratorGrpc.GeneratorBlockingStub stub;

@@ -1,4 +1,4 @@
-package dev.lucid.generator;
+package dev.lucid.testsupport;
 
 import dev.lucid.runtime.InferenceGrpcService;
 import dev.lucid.runtime.ModelRepository;
@@ -10,10 +10,20 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A real KServe v2 backend for the test: Lucid's inference service over the test models, on a free port. */
-public class TestBackend implements QuarkusTestResourceLifecycleManager {
-    static Server server;
-    static ModelRepository repo;
+/**
+ * A real KServe v2 backend for a service's tests: Lucid's inference service over deploy/test-models
+ * on a free loopback port, handed to the service under the config property named by the
+ * {@code property} argument.
+ */
+public class InferenceBackendResource implements QuarkusTestResourceLifecycleManager {
+    private Server server;
+    private ModelRepository repo;
+    private String property = "lucid.backend-port";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        property = initArgs.getOrDefault("property", property);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -23,9 +33,9 @@ public class TestBackend implements QuarkusTestResourceLifecycleManager {
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
                     .addService(new InferenceGrpcService(repo, "test-backend")).build().start();
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cannot start the test backend", e);
         }
-        return Map.of("lucid.generator.backend-port", Integer.toString(server.getPort()));
+        return Map.of(property, Integer.toString(server.getPort()));
     }
 
     @Override

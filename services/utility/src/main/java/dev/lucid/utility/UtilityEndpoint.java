@@ -1,0 +1,143 @@
+package dev.lucid.utility;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lucid.api.v1.Answer;
+import dev.lucid.api.v1.DescribeUtilityRequest;
+import dev.lucid.api.v1.DescribeUtilityResponse;
+import dev.lucid.api.v1.ItemUtility;
+import dev.lucid.api.v1.Question;
+import dev.lucid.api.v1.UtilityItem;
+import dev.lucid.api.v1.UtilityScoreRequest;
+import dev.lucid.api.v1.UtilityScoreResponse;
+import dev.lucid.api.v1.UtilityScorerGrpc;
+import dev.lucid.image.RgbImage;
+import dev.lucid.miniworld.QuestionOp;
+import dev.lucid.scorers.Scorers;
+import dev.lucid.scoring.ClipEncoder;
+import dev.lucid.scoring.ClipScore;
+import dev.lucid.scoring.ReaderVqa;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * lucid.v1.UtilityScorer: CLIPScore against each image's prompt, image features (the CLIP image
+ * embedding, for FID, KID and diversity) and VQA answers to the prompt's questions.
+ */
+@GrpcService
+public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most questions per item. */
+    static final int MAX_QUESTIONS = 64;
+
+    private final Scorers scorers;
+
+    UtilityEndpoint(Scorers scorers) {
+        this.scorers = scorers;
+    }
+
+    @Override
+    @Blocking
+    public void describe(DescribeUtilityRequest request, StreamObserver<DescribeUtilityResponse> out) {
+        try {
+            DescribeUtilityResponse.Builder b = DescribeUtilityResponse.newBuilder();
+            scorers.catalog().clip().ifPresent(c -> b.setClipId("clip").setClipFingerprint(c.fingerprint())
+                    .setFeatureId("clip-image").setFeatureFingerprint(c.fingerprint()));
+            scorers.catalog().vqa().ifPresent(v -> b.setVqaId("mini-world-reader").setVqaFingerprint(v.fingerprint()));
+            out.onNext(b.build());
+            out.onCompleted();
+        } catch (Exception e) {
+            out.onError(Scorers.status(e));
+        }
+    }
+
+    @Override
+    @Blocking
+    public void score(UtilityScoreRequest request, StreamObserver<UtilityScoreResponse> out) {
+        try {
+            int n = request.getItemsCount();
+            if (n == 0 || n > scorers.config().maxImages()) {
+                throw new IllegalArgumentException("items: between 1 and " + scorers.config().maxImages() + " items, got " + n);
+            }
+            ClipEncoder clip = scorers.catalog().clip().orElseThrow(() ->
+                    Status.FAILED_PRECONDITION.withDescription("no CLIP models configured").asRuntimeException());
+            List<RgbImage> images = new ArrayList<>();
+            List<String> prompts = new ArrayList<>();
+            List<List<QuestionOp>> ops = new ArrayList<>();
+            boolean anyQuestions = false;
+            for (int i = 0; i < n; i++) {
+                UtilityItem it = request.getItems(i);
+                images.add(Scorers.decode("items[" + i + "].image", it.getImage().getPng()));
+                if (it.getPrompt().length() > 2000) {
+                    throw new IllegalArgumentException("items[" + i + "].prompt: longer than 2000 characters");
+                }
+                prompts.add(it.getPrompt());
+                if (it.getQuestionsCount() > MAX_QUESTIONS) {
+                    throw new IllegalArgumentException("items[" + i + "].questions: at most " + MAX_QUESTIONS);
+                }
+                List<QuestionOp> qs = new ArrayList<>();
+                for (int q = 0; q < it.getQuestionsCount(); q++) {
+                    qs.add(op("items[" + i + "].questions[" + q + "]", it.getQuestions(q)));
+                    anyQuestions = true;
+                }
+                ops.add(qs);
+            }
+            List<float[]> img = clip.embedImages(images);
+            List<float[]> txt = clip.embedTexts(prompts);
+            List<List<String>> answers = null;
+            if (anyQuestions) {
+                ReaderVqa vqa = scorers.catalog().vqa().orElseThrow(() ->
+                        Status.FAILED_PRECONDITION.withDescription("questions given but no VQA model configured").asRuntimeException());
+                answers = vqa.answer(images, ops);
+            }
+            UtilityScoreResponse.Builder b = UtilityScoreResponse.newBuilder().setClipFingerprint(clip.fingerprint());
+            scorers.catalog().vqa().ifPresent(v -> b.setVqaFingerprint(v.fingerprint()));
+            for (int i = 0; i < n; i++) {
+                UtilityItem it = request.getItems(i);
+                ItemUtility.Builder r = ItemUtility.newBuilder().setImageKey(it.getImage().getKey())
+                        .setClipScore(ClipScore.of(img.get(i), txt.get(i)));
+                if (request.getIncludeFeatures()) {
+                    for (float v : img.get(i)) {
+                        r.addFeatures(v);
+                    }
+                }
+                for (int q = 0; q < it.getQuestionsCount(); q++) {
+                    String a = answers.get(i).get(q);
+                    Question question = it.getQuestions(q);
+                    r.addAnswers(Answer.newBuilder().setQuestionId(question.getId()).setAnswer(a)
+                            .setCorrect(a.equals(question.getAnswer())));
+                }
+                b.addResults(r);
+            }
+            out.onNext(b.build());
+            out.onCompleted();
+        } catch (Exception e) {
+            out.onError(Scorers.status(e));
+        }
+    }
+
+    /** A question's machine-readable op (its {@code op} field: {"op": ..., "args": {...}}). */
+    static QuestionOp op(String field, Question q) {
+        if (q.getOp().isBlank()) {
+            throw new IllegalArgumentException(field + ".op: required by the configured VQA model (mini-world reader)");
+        }
+        try {
+            JsonNode n = JSON.readTree(q.getOp());
+            Map<String, Object> args = JSON.convertValue(n.path("args"), new TypeReference<Map<String, Object>>() {
+            });
+            if (!n.hasNonNull("op") || args == null) {
+                throw new IllegalArgumentException("needs op and args");
+            }
+            return new QuestionOp(n.get("op").asText(), args);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(field + ".op: not a valid question op: " + e.getMessage(), e);
+        }
+    }
+}
