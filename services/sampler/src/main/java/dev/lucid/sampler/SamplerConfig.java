@@ -1,0 +1,21 @@
+package dev.lucid.sampler;
+
+import io.smallrye.config.ConfigMapping;
+
+import java.nio.file.Path;
+
+/** Settings of the sampler ({@code lucid.sampler.*}). */
+@ConfigMapping(prefix = "lucid.sampler")
+public interface SamplerConfig {
+    /** The mini world's spec. */
+    Path world();
+
+    /** Directory that relative paths resolve against. */
+    Path baseDir();
+
+    /** Prompts per stratum in the built-in mini-world suite. */
+    int miniWorldPerStratum();
+
+    /** Seed of the built-in mini-world suite. */
+    long miniWorldSeed();
+}
