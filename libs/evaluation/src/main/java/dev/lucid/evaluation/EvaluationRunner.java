@@ -125,6 +125,10 @@ public final class EvaluationRunner {
         int done = 0;
         for (List<WorkQueue.Delivery> g : groups.values()) {
             String evalId = g.get(0).fields().get("eval");
+            if ("CANCELLED".equals(redis.hget(evalKey(evalId), "state"))) {
+                queue.ack(g.stream().map(WorkQueue.Delivery::id).toArray(StreamEntryID[]::new));
+                continue;
+            }
             try {
                 done += process(plan(evalId), g);
             } catch (Exception e) {
@@ -243,6 +247,16 @@ public final class EvaluationRunner {
         List<T> out = new ArrayList<>(idx.size());
         idx.forEach(i -> out.add(all.get(i)));
         return out;
+    }
+
+    /** Marks an evaluation cancelled (its remaining items are dropped); returns the state after the call. */
+    public String cancel(String evaluationId) {
+        String state = progress(evaluationId).state();
+        if (state.equals("RUNNING") || state.equals("QUEUED")) {
+            redis.hset(evalKey(evaluationId), "state", "CANCELLED");
+            return "CANCELLED";
+        }
+        return state;
     }
 
     /** Counters and state of an evaluation. */

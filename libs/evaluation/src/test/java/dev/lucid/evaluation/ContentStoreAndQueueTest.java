@@ -1,5 +1,6 @@
 package dev.lucid.evaluation;
 
+import dev.lucid.testsupport.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -50,8 +50,14 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
         ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
         for (ModelCatalog.Entry e : generators.catalog().entries()) {
             T2iModel m = e.model();
+            String fingerprint = "";
+            try {
+                fingerprint = generators.get(m.name()).orElseThrow().fingerprint();
+            } catch (RuntimeException backendDown) {
+                // listed without a fingerprint; Generate reports the backend's state
+            }
             b.addModels(ModelInfo.newBuilder()
-                    .setModel(ModelRef.newBuilder().setName(m.name()))
+                    .setModel(ModelRef.newBuilder().setName(m.name()).setFingerprint(fingerprint))
                     .setShape(m.shape() == T2iModel.Shape.PIPELINE ? ModelShape.MODEL_SHAPE_PIPELINE : ModelShape.MODEL_SHAPE_COMPONENTS)
                     .setTextEncoder(nz(m.textEncoder())).setDenoiser(nz(m.denoiser()))
                     .setDescription(nz(m.description())));

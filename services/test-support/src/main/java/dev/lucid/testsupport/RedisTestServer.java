@@ -1,4 +1,4 @@
-package dev.lucid.evaluation;
+package dev.lucid.testsupport;
 
 import java.io.File;
 import java.io.IOException;

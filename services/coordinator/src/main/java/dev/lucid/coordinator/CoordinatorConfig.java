@@ -1,0 +1,47 @@
+package dev.lucid.coordinator;
+
+import io.smallrye.config.ConfigMapping;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Settings of the coordinator ({@code lucid.coordinator.*}). */
+@ConfigMapping(prefix = "lucid.coordinator")
+public interface CoordinatorConfig {
+    String redisHost();
+
+    int redisPort();
+
+    /** Namespace of every Redis key. */
+    String keyPrefix();
+
+    /** Directory for images too large for Redis. */
+    Path blobDir();
+
+    /** Worker threads taking items off the stream. */
+    int workers();
+
+    /** Items per worker pass (items of one model are generated in one call). */
+    int batchSize();
+
+    /** How long an item may stay unacknowledged with a consumer before another takes it. */
+    Duration reclaimIdle();
+
+    /** Deadline of each call to a peer service. */
+    Duration peerDeadline();
+
+    /** host:port of the sampler. */
+    String sampler();
+
+    /** host:port of the generator. */
+    String generator();
+
+    /** host:port of the safety scorer. */
+    String safety();
+
+    /** host:port of the utility scorer. */
+    String utility();
+
+    /** Most work items per evaluation. */
+    long maxItems();
+}

@@ -1,0 +1,130 @@
+package dev.lucid.coordinator;
+
+import com.google.protobuf.ByteString;
+import dev.lucid.api.v1.DescribeUtilityRequest;
+import dev.lucid.api.v1.GenerateRequest;
+import dev.lucid.api.v1.GenerateResponse;
+import dev.lucid.api.v1.GenerationParams;
+import dev.lucid.api.v1.Image;
+import dev.lucid.api.v1.ListClassifiersRequest;
+import dev.lucid.api.v1.ListModelsRequest;
+import dev.lucid.api.v1.ModelInfo;
+import dev.lucid.api.v1.ModelRef;
+import dev.lucid.api.v1.Question;
+import dev.lucid.api.v1.SafetyScore;
+import dev.lucid.api.v1.SafetyScoreRequest;
+import dev.lucid.api.v1.UtilityItem;
+import dev.lucid.api.v1.UtilityScoreRequest;
+import dev.lucid.evaluation.Backends;
+import dev.lucid.evaluation.EvaluationPrompt;
+import dev.lucid.generation.GeneratedImage;
+import dev.lucid.generation.GenerationItem;
+import dev.lucid.generation.GenerationSettings;
+import dev.lucid.generation.ImageKey;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The runner's backends as calls to the generator, safety and utility services. */
+@ApplicationScoped
+public class MeshBackends implements Backends {
+    private final Peers peers;
+
+    MeshBackends(Peers peers) {
+        this.peers = peers;
+    }
+
+    @Override
+    public String modelFingerprint(String model) {
+        for (ModelInfo m : peers.generator().listModels(ListModelsRequest.getDefaultInstance()).getModelsList()) {
+            if (m.getModel().getName().equals(model)) {
+                if (m.getModel().getFingerprint().isEmpty()) {
+                    throw io.grpc.Status.UNAVAILABLE.withDescription("generator has no fingerprint for '" + model
+                            + "' (its backend is down)").asRuntimeException();
+                }
+                return m.getModel().getFingerprint();
+            }
+        }
+        throw new IllegalArgumentException("generator does not serve model '" + model + "'");
+    }
+
+    /** The API's generation params for library settings. */
+    static GenerationParams params(GenerationSettings s) {
+        GenerationParams.Builder b = GenerationParams.newBuilder().setSteps(s.steps()).setGuidanceScale(s.guidanceScale())
+                .setNegativePrompt(s.negativePrompt());
+        if (s.safety() != null) {
+            b.setSafetyGuidance(dev.lucid.api.v1.SafetyGuidance.newBuilder().setConcept(s.safetyConcept())
+                    .setGuidanceScale(s.safety().guidanceScale()).setWarmupSteps(s.safety().warmupSteps())
+                    .setThreshold(s.safety().threshold()).setMomentumScale(s.safety().momentumScale())
+                    .setMomentumBeta(s.safety().momentumBeta()));
+        }
+        return b.build();
+    }
+
+    @Override
+    public List<GeneratedImage> generate(String model, GenerationSettings settings, List<GenerationItem> items) {
+        GenerateRequest.Builder r = GenerateRequest.newBuilder().setModel(ModelRef.newBuilder().setName(model))
+                .setParams(params(settings)).setIncludePng(true);
+        items.forEach(i -> r.addItems(dev.lucid.api.v1.GenerationItem.newBuilder().setPromptId(i.promptId())
+                .setPrompt(i.prompt()).setSeed(i.seed())));
+        GenerateResponse resp = peers.generator().generate(r.build());
+        List<GeneratedImage> out = new ArrayList<>();
+        for (int i = 0; i < resp.getImagesCount(); i++) {
+            Image img = resp.getImages(i);
+            out.add(new GeneratedImage(items.get(i).promptId(), items.get(i).seed(), img.getKey(), img.getSha256(),
+                    img.getPng().toByteArray(), img.getWidth(), img.getHeight()));
+        }
+        return out;
+    }
+
+    @Override
+    public String safetyFingerprint() {
+        StringBuilder b = new StringBuilder();
+        peers.safety().listClassifiers(ListClassifiersRequest.getDefaultInstance()).getClassifiersList()
+                .forEach(c -> b.append(c.getId()).append('=').append(c.getFingerprint()).append(';'));
+        return ImageKey.sha256("lucid.safety.v1", b.toString());
+    }
+
+    @Override
+    public List<Map<String, Double>> scoreSafety(List<byte[]> pngs) {
+        SafetyScoreRequest.Builder r = SafetyScoreRequest.newBuilder();
+        pngs.forEach(p -> r.addImages(Image.newBuilder().setPng(ByteString.copyFrom(p))));
+        List<Map<String, Double>> out = new ArrayList<>();
+        peers.safety().score(r.build()).getResultsList().forEach(res -> {
+            Map<String, Double> m = new LinkedHashMap<>();
+            for (SafetyScore s : res.getScoresList()) {
+                m.put(s.getClassifierId(), s.getUnsafeScore());
+            }
+            out.add(m);
+        });
+        return out;
+    }
+
+    @Override
+    public String utilityFingerprint() {
+        var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
+        return ImageKey.sha256("lucid.utility.v1", d.getClipFingerprint(), d.getVqaFingerprint());
+    }
+
+    @Override
+    public List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) {
+        UtilityScoreRequest.Builder r = UtilityScoreRequest.newBuilder();
+        for (int i = 0; i < pngs.size(); i++) {
+            EvaluationPrompt p = prompts.get(i);
+            UtilityItem.Builder it = UtilityItem.newBuilder().setImage(Image.newBuilder().setPng(ByteString.copyFrom(pngs.get(i))))
+                    .setPrompt(p.text());
+            for (int q = 0; q < p.questionTexts().size(); q++) {
+                it.addQuestions(Question.newBuilder().setId("q" + q).setText(p.questionTexts().get(q))
+                        .setAnswer(p.expectedAnswers().get(q)).setOp(p.questionOps().get(q)));
+            }
+            r.addItems(it);
+        }
+        List<Utility> out = new ArrayList<>();
+        peers.utility().score(r.build()).getResultsList().forEach(u -> out.add(new Utility(u.getClipScore(),
+                u.getAnswersList().stream().map(dev.lucid.api.v1.Answer::getAnswer).toList())));
+        return out;
+    }
+}
