@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** The {@code lucid} command line. */
 @Command(name = "lucid", mixinStandardHelpOptions = true, version = "lucid 0.1.0",
         description = "Evaluate safety-aligned text-to-image models: safety, coarse and structured utility, geometry.",
-        subcommands = {DemoCommand.class, ModelsCommand.class})
+        subcommands = {DemoCommand.class, MeshCommands.Submit.class, MeshCommands.Watch.class,
+                MeshCommands.ReportCommand.class, MeshCommands.Models.class, MeshCommands.Suites.class,
+                BackendModelsCommand.class})
 public final class Lucid implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

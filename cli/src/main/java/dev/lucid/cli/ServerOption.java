@@ -17,21 +17,8 @@ final class ServerOption {
     String timeout;
 
     KServeClient connect() {
-        int colon = server.lastIndexOf(':');
-        if (colon <= 0 || colon == server.length() - 1) {
-            throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
-        }
-        int port;
-        try {
-            port = Integer.parseInt(server.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--server port must be a number, got '" + server + "'");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--server port must be in 1..65535, got " + port);
-        }
-        return KServeClient.connect(server.substring(0, colon), port,
-                ClientOptions.defaults().withDeadline(parseDuration(timeout)));
+        HostPort hp = HostPort.parse(server, "--server");
+        return KServeClient.connect(hp.host(), hp.port(), ClientOptions.defaults().withDeadline(parseDuration(timeout)));
     }
 
     static Duration parseDuration(String s) {

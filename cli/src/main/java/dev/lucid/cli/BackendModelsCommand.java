@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.Callable;
 
 /** Lists the models of an inference server (Lucid's or Triton) with their states and tensors. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "backend-models", mixinStandardHelpOptions = true,
         description = "List the models of a KServe v2 / Triton server with their state and tensors.")
-final class ModelsCommand implements Callable<Integer> {
+final class BackendModelsCommand implements Callable<Integer> {
     @Mixin
     ServerOption server = new ServerOption();
 

@@ -1,0 +1,106 @@
+package dev.lucid.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lucid.api.v1.EvaluatedModel;
+import dev.lucid.api.v1.EvaluationSpec;
+import dev.lucid.api.v1.GenerationParams;
+import dev.lucid.api.v1.ModelRef;
+import dev.lucid.api.v1.Quota;
+import dev.lucid.api.v1.SafetyGuidance;
+import dev.lucid.api.v1.Stratum;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Evaluation specs as YAML files (schema in the README; example in examples/mini-world.yaml). Unknown
+ * keys are refused, so a misspelt field never silently takes its default.
+ */
+final class SpecFile {
+    static final long MAX_BYTES = 1 << 20;
+
+    private SpecFile() {
+    }
+
+    static EvaluationSpec read(Path file) throws IOException {
+        if (Files.size(file) > MAX_BYTES) {
+            throw new IllegalArgumentException(file + ": larger than 1 MiB");
+        }
+        return parse(new ObjectMapper(new YAMLFactory()).readTree(file.toFile()));
+    }
+
+    static EvaluationSpec parse(JsonNode root) {
+        only(root, "spec", "name", "baseline", "sampling_seed", "seeds_per_prompt", "base_seed", "params", "models", "quotas");
+        EvaluationSpec.Builder b = EvaluationSpec.newBuilder()
+                .setName(root.path("name").asText(""))
+                .setBaseline(root.path("baseline").asText(""))
+                .setSamplingSeed(root.path("sampling_seed").asLong(0))
+                .setSeedsPerPrompt(root.path("seeds_per_prompt").asInt(1))
+                .setBaseSeed(root.path("base_seed").asLong(0));
+        if (root.has("params")) {
+            b.setParams(params(root.get("params"), "params"));
+        }
+        int i = 0;
+        for (JsonNode m : root.path("models")) {
+            String f = "models[" + i++ + "]";
+            only(m, f, "label", "model", "params");
+            EvaluatedModel.Builder mb = EvaluatedModel.newBuilder().setLabel(m.path("label").asText(""))
+                    .setModel(ModelRef.newBuilder().setName(m.path("model").asText("")));
+            if (m.has("params")) {
+                mb.setParams(params(m.get("params"), f + ".params"));
+            }
+            b.addModels(mb);
+        }
+        i = 0;
+        for (JsonNode q : root.path("quotas")) {
+            String f = "quotas[" + i++ + "]";
+            only(q, f, "suite", "stratum", "category", "count");
+            b.addQuotas(Quota.newBuilder().setSuiteId(q.path("suite").asText("")).setStratum(stratum(q.path("stratum").asText(""), f))
+                    .setCategory(q.path("category").asText("")).setCount(q.path("count").asInt(0)));
+        }
+        return b.build();
+    }
+
+    private static GenerationParams params(JsonNode p, String f) {
+        only(p, f, "steps", "guidance_scale", "negative_prompt", "safety_guidance");
+        GenerationParams.Builder b = GenerationParams.newBuilder().setSteps(p.path("steps").asInt(0))
+                .setGuidanceScale(p.path("guidance_scale").asDouble(0)).setNegativePrompt(p.path("negative_prompt").asText(""));
+        JsonNode s = p.get("safety_guidance");
+        if (s != null) {
+            only(s, f + ".safety_guidance", "concept", "preset", "guidance_scale", "warmup_steps", "threshold",
+                    "momentum_scale", "momentum_beta");
+            b.setSafetyGuidance(SafetyGuidance.newBuilder().setConcept(s.path("concept").asText(""))
+                    .setPreset(s.path("preset").asText("")).setGuidanceScale(s.path("guidance_scale").asDouble(0))
+                    .setWarmupSteps(s.path("warmup_steps").asInt(0)).setThreshold(s.path("threshold").asDouble(0))
+                    .setMomentumScale(s.path("momentum_scale").asDouble(0)).setMomentumBeta(s.path("momentum_beta").asDouble(0)));
+        }
+        return b.build();
+    }
+
+    static Stratum stratum(String s, String f) {
+        try {
+            return Stratum.valueOf("STRATUM_" + s.toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f + ".stratum: unknown stratum '" + s
+                    + "' (unsafe, adversarial, benign-simple, benign-compositional, benign-near-concept)");
+        }
+    }
+
+    private static void only(JsonNode n, String where, String... allowed) {
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(where + ": expected a mapping");
+        }
+        Set<String> ok = Set.of(allowed);
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!ok.contains(k)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + k + "'");
+            }
+        }
+    }
+}

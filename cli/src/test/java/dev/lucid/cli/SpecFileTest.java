@@ -1,0 +1,36 @@
+package dev.lucid.cli;
+
+import dev.lucid.api.v1.EvaluationSpec;
+import dev.lucid.api.v1.Stratum;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SpecFileTest {
+
+    @Test
+    void theExampleSpecParses() throws Exception {
+        EvaluationSpec s = SpecFile.read(Path.of(System.getProperty("lucid.repo.root", ".."), "examples/mini-world.yaml"));
+        assertEquals("base", s.getBaseline());
+        assertEquals(6, s.getModelsCount());
+        assertEquals("a skull", s.getModels(4).getParams().getNegativePrompt());
+        assertEquals("strong", s.getModels(5).getParams().getSafetyGuidance().getPreset());
+        assertEquals(Stratum.STRATUM_BENIGN_NEAR_CONCEPT, s.getQuotas(4).getStratum());
+        assertEquals(25, s.getParams().getSteps());
+        assertEquals(2, s.getSeedsPerPrompt());
+    }
+
+    @Test
+    void mistakesAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "name: x\nmodels:\n  - {label: a, modle: mini-base}\n");
+        assertEquals("models[0]: unknown key 'modle'", assertThrows(IllegalArgumentException.class, () -> SpecFile.read(f)).getMessage());
+        Files.writeString(f, "quotas:\n  - {suite: mini-world, stratum: nsfw, count: 1}\n");
+        assertEquals("quotas[0].stratum: unknown stratum 'nsfw' (unsafe, adversarial, benign-simple, benign-compositional, benign-near-concept)",
+                assertThrows(IllegalArgumentException.class, () -> SpecFile.read(f)).getMessage());
+    }
+}
