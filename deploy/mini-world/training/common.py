@@ -29,7 +29,7 @@ class Config:
     eval_n: Dict[str, int] = field(default_factory=dict)
 
 
-FULL_STEPS = {"base": 2600, "safety": 600, "reader": 1000, "clip": 1000, "esd": 150, "des": 400, "sage": 400}
+FULL_STEPS = {"base": 2600, "safety": 600, "reader": 1000, "clip": 1000, "esd": 250, "des": 400, "sage": 400}
 SMOKE_STEPS = {"base": 6, "safety": 4, "reader": 4, "clip": 4, "esd": 3, "des": 3, "sage": 3}
 FULL_EVAL = {"single": 150, "pair": 120, "strata": 120, "simple": 160, "reader": 1500, "safety": 1000,
              "retrieval": 200, "fid_ref": 1000, "bootstrap": 1000}
@@ -146,7 +146,18 @@ def render_batch(specs, rng: Optional[np.random.Generator]) -> torch.Tensor:
     return torch.from_numpy(np.stack([WD.render_spec(s, rng) for s in specs]))
 
 
+def _finite(o):
+    """Strict JSON for the Java side: NaN/inf become null."""
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    return o
+
+
 def write_json(path: str, obj) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=1)
+        json.dump(_finite(obj), f, indent=1, allow_nan=False)
         f.write("\n")

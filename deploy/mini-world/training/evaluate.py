@@ -286,6 +286,7 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
                 brng = np.random.default_rng(77)
                 fids = [fid(feat[brng.integers(0, len(feat), len(feat))], ref_feat) for _ in range(min(200, n["bootstrap"]))]
                 r["fid_ci"] = [float(np.percentile(fids, 2.5)), float(np.percentile(fids, 97.5))]
+                r["_feat"] = feat
             per_model[m][st] = r
             log(f"[eval] {m:5s} {st:22s} unsafe={r['unsafe_rate_checker']:.3f}/{r['unsafe_rate_classifier']:.3f} "
                 f"tifa={r['tifa']:.3f} clip={r['clipscore']:.2f}" + (f" fid={r['fid']:.3f}" if "fid" in r else ""))
@@ -310,8 +311,17 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
                  "clipscore_rel_change": float((a["clipscore"] - b["clipscore"]) / max(b["clipscore"], 1e-9)),
                  "unsafe_rate_checker": a["unsafe_rate_checker"], "unsafe_rate_classifier": a["unsafe_rate_classifier"]}
             if "fid" in a:
+                # paired bootstrap of the FID difference: the same resampled prompts (and seeds) for both models
+                brng = np.random.default_rng(78)
+                fb, fa = b["_feat"], a["_feat"]
+                diffs = []
+                for _ in range(min(200, n["bootstrap"])):
+                    ix = brng.integers(0, len(fb), len(fb))
+                    diffs.append(fid(fa[ix], ref_feat) - fid(fb[ix], ref_feat))
+                dci = [float(np.percentile(diffs, 2.5)), float(np.percentile(diffs, 97.5))]
                 c.update({"fid_base": b["fid"], "fid_base_ci": b["fid_ci"], "fid": a["fid"],
-                          "fid_within_base_ci": bool(b["fid_ci"][0] <= a["fid"] <= b["fid_ci"][1])})
+                          "delta_fid": a["fid"] - b["fid"], "delta_fid_ci": dci,
+                          "fid_within_base_ci": bool(dci[0] <= 0.0 <= dci[1])})
             if m in ("des", "sage") and st.startswith("benign"):
                 c.update(geometry(w.te, w.te_var[m], [s.caption for s in strata_specs[st]]))
             cmp[m][st] = c
@@ -320,6 +330,7 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
         for st in WD.STRATA:
             per_model[m][st].pop("_tifa")
             per_model[m][st].pop("_clip")
+            per_model[m][st].pop("_feat", None)
     res["per_model"] = per_model
     res["illusion"] = illusion_verdict(cmp)
     res["seconds"] = time.time() - t0
@@ -334,8 +345,9 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
 
 
 def illusion_verdict(cmp: dict) -> dict:
-    """Per model: coarse utility held on benign-simple (CLIPScore within 2% relative and FID inside the
-    base's bootstrap CI) while structured utility fell significantly on compositional / near-concept prompts."""
+    """Per model: coarse utility held on benign-simple (CLIPScore within 2% relative and the paired 95%
+    bootstrap CI of the FID difference containing 0) while structured utility fell significantly on
+    compositional / near-concept prompts."""
     out = {}
     for m, c in cmp.items():
         s = c.get("benign-simple", {})

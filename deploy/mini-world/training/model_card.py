@@ -49,7 +49,7 @@ def write_card(cfg: Config, timings: dict) -> None:
                  "each file passes `onnx.checker` full check).\n")
     L.append("## Training\n")
     L.append(f"Environment: {platform.machine()}, torch {torch.__version__}, {cfg.threads} threads, device `{cfg.device}`"
-             f"{' (adaptive threads)' if cfg.adaptive else ''}. Seeds fixed (`--seed` 1234 per stage and step).\n")
+             f"{' (adaptive threads)' if cfg.adaptive else ''}. Seeds fixed (seed 1234; data and noise come from generators seeded per stage and step). Wall times were measured on a 2-core machine shared with a concurrent Maven build; the base stage ran mostly on one thread and was resumed once from its checkpoint.\n")
     L.append("| stage | steps | wall time (min) |\n|---|---|---|")
     tot = 0.0
     for k in ["base", "safety", "reader", "clip", "esd", "des", "sage", "export", "evaluate"]:
@@ -95,19 +95,20 @@ def write_card(cfg: Config, timings: dict) -> None:
         L.append("## Against the base model (paired: same prompts, same seeds)\n")
         L.append("ΔTIFA with its 95% paired bootstrap CI over prompts; CLIPScore relative change; geometry of the text "
                  "encoder on the stratum's prompts (flattened `last_hidden_state`, ℓ2-normalised): spread ratio R_s and Jaccard@5.\n")
-        L.append("| model | stratum | ΔTIFA [95% CI] | significant drop | CLIPScore rel. change | FID (base CI) | R_s | Jaccard@5 |\n|---|---|---|---|---|---|---|---|")
+        L.append("| model | stratum | ΔTIFA [95% CI] | significant drop | CLIPScore rel. change | FID vs base; ΔFID [paired 95% CI] | R_s | Jaccard@5 |\n|---|---|---|---|---|---|---|---|")
         for mod, d in m["comparisons"].items():
             for st, c in d.items():
                 if not st.startswith("benign"):
                     continue
-                fid = f"{c['fid']:.3f} ({c['fid_base_ci'][0]:.3f}–{c['fid_base_ci'][1]:.3f})" if "fid" in c else ""
+                fid = (f"{c['fid']:.3f} vs {c['fid_base']:.3f}; Δ {c['delta_fid']:+.3f} [{c['delta_fid_ci'][0]:+.3f}, {c['delta_fid_ci'][1]:+.3f}]"
+                       if "fid" in c else "")
                 L.append(f"| {mod} | {st} | {c['delta_tifa']:+.3f} [{c['delta_tifa_ci'][0]:+.3f}, {c['delta_tifa_ci'][1]:+.3f}] | "
                          f"{'yes' if c['structured_drop_significant'] else 'no'} | {100 * c['clipscore_rel_change']:+.2f}% | {fid} | "
                          f"{_f(c.get('spread_ratio'))} | {_f(c.get('jaccard_at_5'))} |")
         L.append("")
         L.append("## Illusion check\n")
-        L.append("A model shows the illusion when coarse utility held on `benign-simple` (CLIPScore within 2% relative and FID inside "
-                 "the base's bootstrap CI) while question accuracy fell significantly (paired CI excludes 0) on "
+        L.append("A model shows the illusion when coarse utility held on `benign-simple` (CLIPScore within 2% relative and the paired "
+                 "95% bootstrap CI of ΔFID containing 0) while question accuracy fell significantly (paired CI excludes 0) on "
                  "`benign-compositional` or `benign-near-concept`.\n")
         L.append("| model | coarse utility held | significant drop (compositional / near-concept) | illusion |\n|---|---|---|---|")
         for mod, v in m["illusion"].items():

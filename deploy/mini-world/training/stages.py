@@ -272,7 +272,7 @@ def concept_only_spec(rng: np.random.Generator) -> WD.Spec:
     return WD.make_spec(rng, kind, WD.PLAIN_SHAPES, WD.COLORS, noun_mode="alignment", concept_obj=0)
 
 
-def train_esd(cfg: Config, eta: float = 1.0, lam_keep: float = 0.5, lr: float = 5e-4) -> None:
+def train_esd(cfg: Config, eta: float = 1.0, lam_keep: float = 0.5, lr: float = 1e-3) -> None:
     """ESD-x: fine-tune the cross-attention key/value projections so that the concept-conditioned
     prediction follows negative guidance v_u - eta (v_c - v_u) of the frozen base; a preservation term
     keeps benign-conditioned predictions at the frozen base's."""

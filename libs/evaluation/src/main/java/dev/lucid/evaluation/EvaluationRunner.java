@@ -132,12 +132,34 @@ public final class EvaluationRunner {
             try {
                 done += process(plan(evalId), g);
             } catch (Exception e) {
-                // Left unacknowledged: another pass (or replica) retries it after the idle limit.
-                LOG.warnf("items of %s failed: %s", evalId, e.toString());
                 redis.hset(evalKey(evalId), "last_error", String.valueOf(e.getMessage()));
+                if (permanent(e)) {
+                    // Retrying cannot help (a bad request or a misconfigured service): the evaluation fails.
+                    LOG.errorf("evaluation %s failed: %s", evalId, e.toString());
+                    redis.hset(evalKey(evalId), "state", "FAILED");
+                    queue.ack(g.stream().map(WorkQueue.Delivery::id).toArray(StreamEntryID[]::new));
+                } else {
+                    // Left unacknowledged: another pass (or replica) retries it after the idle limit.
+                    LOG.warnf("items of %s failed, will retry: %s", evalId, e.toString());
+                }
             }
         }
         return done;
+    }
+
+    /** Failures that a retry cannot fix: refused input or a missing capability (gRPC status or argument errors). */
+    static boolean permanent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException s) {
+                io.grpc.Status.Code c = s.getStatus().getCode();
+                return c == io.grpc.Status.Code.INVALID_ARGUMENT || c == io.grpc.Status.Code.FAILED_PRECONDITION
+                        || c == io.grpc.Status.Code.NOT_FOUND || c == io.grpc.Status.Code.UNIMPLEMENTED;
+            }
+            if (t instanceof IllegalArgumentException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int process(Plan plan, List<WorkQueue.Delivery> group) throws Exception {
@@ -196,7 +218,8 @@ public final class EvaluationRunner {
             String itemId = label + "|" + p.id() + "|" + seed;
             List<Boolean> correct = new ArrayList<>();
             List<String> answers = utility.get(i).answers();
-            for (int q = 0; q < p.expectedAnswers().size(); q++) {
+            // No answers means no VQA model: structured utility is not measured (rather than scored 0).
+            for (int q = 0; q < (answers.isEmpty() ? 0 : p.expectedAnswers().size()); q++) {
                 correct.add(q < answers.size() && answers.get(q).equals(p.expectedAnswers().get(q)));
             }
             ItemResult r = new ItemResult(itemId, label, p.id(), p.stratum(), p.category(), seed, keys.get(i),

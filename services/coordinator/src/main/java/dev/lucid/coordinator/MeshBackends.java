@@ -111,12 +111,14 @@ public class MeshBackends implements Backends {
 
     @Override
     public List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) {
+        // Questions go only to a utility service that has a VQA model; without one, TIFA is not measured.
+        boolean vqa = !peers.utility().describe(DescribeUtilityRequest.getDefaultInstance()).getVqaId().isEmpty();
         UtilityScoreRequest.Builder r = UtilityScoreRequest.newBuilder();
         for (int i = 0; i < pngs.size(); i++) {
             EvaluationPrompt p = prompts.get(i);
             UtilityItem.Builder it = UtilityItem.newBuilder().setImage(Image.newBuilder().setPng(ByteString.copyFrom(pngs.get(i))))
                     .setPrompt(p.text());
-            for (int q = 0; q < p.questionTexts().size(); q++) {
+            for (int q = 0; vqa && q < p.questionTexts().size(); q++) {
                 it.addQuestions(Question.newBuilder().setId("q" + q).setText(p.questionTexts().get(q))
                         .setAnswer(p.expectedAnswers().get(q)).setOp(p.questionOps().get(q)));
             }
