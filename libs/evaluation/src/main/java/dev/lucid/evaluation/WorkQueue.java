@@ -30,12 +30,29 @@ public final class WorkQueue {
         this.redis = redis;
         this.stream = stream;
         this.group = group;
+        ensureGroup();
+    }
+
+    /** Creates the stream and its group unless they exist (also after Redis lost them, e.g. a restart without persistence). */
+    private void ensureGroup() {
         try {
             redis.xgroupCreate(stream, group, new StreamEntryID(0, 0), true);
         } catch (JedisDataException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
                 throw e;
             }
+        }
+    }
+
+    private <T> T withGroup(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOGROUP")) {
+                throw e;
+            }
+            ensureGroup();
+            return call.get();
         }
     }
 
@@ -46,9 +63,9 @@ public final class WorkQueue {
 
     /** Up to {@code count} new items for a consumer, waiting up to {@code blockMillis} when there are none. */
     public List<Delivery> read(String consumer, int count, long blockMillis) {
-        List<Map.Entry<String, List<StreamEntry>>> r = redis.xreadGroup(group, consumer,
+        List<Map.Entry<String, List<StreamEntry>>> r = withGroup(() -> redis.xreadGroup(group, consumer,
                 XReadGroupParams.xReadGroupParams().count(count).block((int) blockMillis),
-                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)));
         List<Delivery> out = new ArrayList<>();
         if (r != null) {
             for (Map.Entry<String, List<StreamEntry>> e : r) {
@@ -62,8 +79,8 @@ public final class WorkQueue {
 
     /** Items pending longer than {@code minIdleMillis} with any consumer, taken over by this one. */
     public List<Delivery> reclaim(String consumer, long minIdleMillis, int count) {
-        Map.Entry<StreamEntryID, List<StreamEntry>> r = redis.xautoclaim(stream, group, consumer, minIdleMillis,
-                new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(count));
+        Map.Entry<StreamEntryID, List<StreamEntry>> r = withGroup(() -> redis.xautoclaim(stream, group, consumer, minIdleMillis,
+                new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(count)));
         List<Delivery> out = new ArrayList<>();
         for (StreamEntry s : r.getValue()) {
             if (s != null && s.getFields() != null) {

@@ -87,5 +87,11 @@ class ContentStoreAndQueueTest {
         q.ack(taken.stream().map(WorkQueue.Delivery::id).toArray(redis.clients.jedis.StreamEntryID[]::new));
         assertEquals(0, q.pending());
         assertEquals(5, q.length());
+        // Redis loses everything (a restart without persistence): the queue recreates its group.
+        redis.del("t3:work");
+        q.add(Map.of("item", "after"));
+        assertEquals("after", q.read("a", 1, 100).get(0).fields().get("item"));
+        redis.del("t3:work");
+        assertTrue(q.reclaim("a", 0, 10).isEmpty());
     }
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end checks of the mesh as separate processes, on the toy models (seconds, not minutes):
+#  1. an evaluation whose coordinator is killed (kill -9) mid-run and started again completes with the
+#     same report as an uninterrupted run, every item counted once;
+#  2. a second evaluation over the same images generates and scores nothing.
+# Prints "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUN="$ROOT/target/e2e"
+CLI="java -jar $ROOT/cli/target/lucid-cli.jar"
+pass=0; fail=0
+check() { if eval "$2"; then pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAILED: $1"; fi; }
+trap 'bin/lucid-mesh down "$RUN"' EXIT
+
+LUCID_MODEL_REPOSITORY="$ROOT/deploy/test-models/repository" LUCID_CATALOG=deploy/catalogs/test-models.json \
+  LUCID_SCORERS=deploy/catalogs/test-scorers.json bin/lucid-mesh up "$RUN" || exit 1
+. "$RUN/env"
+R="redis-cli -p $LUCID_REDIS_PORT"
+SPEC="$RUN/spec.yaml"
+cat > "$SPEC" <<YAML
+name: e2e
+baseline: base
+sampling_seed: 5
+seeds_per_prompt: 2
+base_seed: 0
+params: {steps: 20, guidance_scale: 3.0}
+models:
+  - {label: base, model: toy}
+  - {label: negative, model: toy, params: {negative_prompt: "a skull"}}
+quotas:
+  - {suite: mini-world, stratum: unsafe, count: 12}
+  - {suite: mini-world, stratum: benign-compositional, count: 12}
+YAML
+ID=$($CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+# Kill the coordinator as soon as some (not all) items are done, then start it again.
+for _ in $(seq 1 200); do
+  done_now=$($R hget "lucid:eval:$ID" done); done_now=${done_now:-0}
+  [ "$done_now" -gt 0 ] && break
+  sleep 0.05
+done
+kill -9 "$(cat "$RUN/coordinator.pid")"
+echo "killed the coordinator at $done_now of 96 items"
+check "the coordinator died mid-run" '[ "$done_now" -lt 96 ]'
+bin/lucid-mesh restart coordinator "$RUN"
+for _ in $(seq 1 240); do $CLI watch "$ID" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
+check "the evaluation completed after the restart" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ]'
+check "every item counted exactly once" '[ "$($R hget lucid:eval:$ID done)" = 96 ] && [ "$($R scard lucid:eval:$ID:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID:results)" = 96 ]'
+$CLI report "$ID" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/interrupted.md"
+
+# The same spec under another name: every image and score from the cache.
+sed 's/^name: e2e$/name: e2e-again/' "$SPEC" > "$RUN/spec2.yaml"
+ID2=$($CLI submit "$RUN/spec2.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+$CLI watch "$ID2" --coordinator "$LUCID_COORDINATOR" >/dev/null
+check "a re-run generates nothing" '[ -z "$($R hget lucid:eval:$ID2 generated)" ] && [ "$($R hget lucid:eval:$ID2 image_cache_hits)" = 96 ]'
+check "a re-run scores nothing" '[ -z "$($R hget lucid:eval:$ID2 scores_computed)" ] && [ "$($R hget lucid:eval:$ID2 score_cache_hits)" = 192 ]'
+$CLI report "$ID2" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/rerun.md"
+check "the re-run's report is identical" 'cmp -s "$RUN/interrupted.md" "$RUN/rerun.md"'
+
+# The uninterrupted reference: a clean store, the same spec.
+$R flushall >/dev/null
+ID3=$($CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+$CLI watch "$ID3" --coordinator "$LUCID_COORDINATOR" >/dev/null
+$CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/uninterrupted.md"
+check "same spec, same evaluation id" '[ "$ID" = "$ID3" ]'
+check "the interrupted run's report equals the uninterrupted one" 'cmp -s "$RUN/interrupted.md" "$RUN/uninterrupted.md"'
+check "images are identical across runs" '[ "$($R hget lucid:eval:$ID3 generated)" = 96 ]'
+cat "$RUN/uninterrupted.md"
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
