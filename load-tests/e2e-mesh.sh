@@ -2,7 +2,10 @@
 # End-to-end checks of the mesh as separate processes, on the toy models (seconds, not minutes):
 #  1. an evaluation whose coordinator is killed (kill -9) mid-run and started again completes with the
 #     same report as an uninterrupted run, every item counted once;
-#  2. a second evaluation over the same images generates and scores nothing.
+#  2. a second evaluation over the same images generates and scores nothing;
+#  3. a spec naming an unknown model is refused at submit, naming the field;
+#  4. with the inference backend down an evaluation waits (items stay pending) and completes once the
+#     backend is back.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +68,22 @@ $CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/uninte
 check "same spec, same evaluation id" '[ "$ID" = "$ID3" ]'
 check "the interrupted run's report equals the uninterrupted one" 'cmp -s "$RUN/interrupted.md" "$RUN/uninterrupted.md"'
 check "images are identical across runs" '[ "$($R hget lucid:eval:$ID3 generated)" = 96 ]'
+
+# A spec naming a model the generator does not serve.
+sed 's/model: toy}/model: nope}/' "$SPEC" > "$RUN/bad.yaml"
+bad=$($CLI submit "$RUN/bad.yaml" --coordinator "$LUCID_COORDINATOR" 2>&1)
+check "an unknown model is refused naming the field" 'grep -q "lucid: INVALID_ARGUMENT: models\[0\].model.name: unknown model .nope." <<< "$bad"'
+
+# The backend goes down; an evaluation of new images waits for it and completes when it is back.
+kill -9 "$(cat "$RUN/inference.pid")"
+sed 's/^base_seed: 0$/base_seed: 500/' "$SPEC" > "$RUN/spec4.yaml"
+ID4=$($CLI submit "$RUN/spec4.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+sleep 5
+check "items wait while the backend is down" '[ "$($R hget lucid:eval:$ID4 state)" = RUNNING ] && [ -z "$($R hget lucid:eval:$ID4 done)" ] && $R hget lucid:eval:$ID4 last_error | grep -qi unavailable'
+bin/lucid-mesh restart inference "$RUN"
+$CLI watch "$ID4" --coordinator "$LUCID_COORDINATOR" >/dev/null
+check "the evaluation completes once the backend is back" '[ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 done)" = 96 ]'
+
 cat "$RUN/uninterrupted.md"
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -19,6 +19,18 @@ public final class Lucid implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Lucid()).execute(args));
+        CommandLine cl = new CommandLine(new Lucid());
+        // Errors are one line for the user: the gRPC status and its description, or the refusal's message.
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof io.grpc.StatusRuntimeException s) {
+                System.err.println("lucid: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+            } else if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                System.err.println("lucid: " + e.getMessage());
+            } else {
+                throw e;
+            }
+            return 1;
+        });
+        System.exit(cl.execute(args));
     }
 }
