@@ -50,6 +50,12 @@ for _ in $(seq 1 240); do $CLI watch "$ID" --coordinator "$LUCID_COORDINATOR" >/
 check "the evaluation completed after the restart" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ]'
 check "every item counted exactly once" '[ "$($R hget lucid:eval:$ID done)" = 96 ] && [ "$($R scard lucid:eval:$ID:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID:results)" = 96 ]'
 $CLI report "$ID" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/interrupted.md"
+# item id -> image sha256, to compare with a run from an empty store
+shas() { $R hgetall "lucid:eval:$1:results" | python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+print("\n".join(sorted(k + " " + json.loads(v)["imageSha256"] for k, v in zip(lines[0::2], lines[1::2]))))'; }
+shas "$ID" > "$RUN/interrupted.shas"
 
 # The same spec under another name: every image and score from the cache.
 sed 's/^name: e2e$/name: e2e-again/' "$SPEC" > "$RUN/spec2.yaml"
@@ -67,7 +73,8 @@ $CLI watch "$ID3" --coordinator "$LUCID_COORDINATOR" >/dev/null
 $CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/uninterrupted.md"
 check "same spec, same evaluation id" '[ "$ID" = "$ID3" ]'
 check "the interrupted run's report equals the uninterrupted one" 'cmp -s "$RUN/interrupted.md" "$RUN/uninterrupted.md"'
-check "images are identical across runs" '[ "$($R hget lucid:eval:$ID3 generated)" = 96 ]'
+shas "$ID3" > "$RUN/uninterrupted.shas"
+check "every image hash is the same in both runs (all 96 regenerated)" '[ "$($R hget lucid:eval:$ID3 generated)" = 96 ] && [ "$(wc -l < "$RUN/uninterrupted.shas")" = 96 ] && cmp -s "$RUN/interrupted.shas" "$RUN/uninterrupted.shas"'
 
 # A spec naming a model the generator does not serve.
 sed 's/model: toy}/model: nope}/' "$SPEC" > "$RUN/bad.yaml"
