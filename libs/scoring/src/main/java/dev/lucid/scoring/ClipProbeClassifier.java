@@ -86,12 +86,7 @@ public final class ClipProbeClassifier implements SafetyClassifier {
 
     @Override
     public List<SafetyResult> score(List<RgbImage> images) {
-        ModelMetadata md = client.modelMetadata(imageModel);
-        TensorSpec in = md.input("image").orElseThrow(() -> new IllegalStateException("model '" + imageModel
-                + "' has no input 'image'"));
-        float[] emb = client.infer(InferenceRequest.builder(imageModel)
-                .input(ImageTensors.nchw("image", images, (int) in.shape().dim(3), (int) in.shape().dim(2)))
-                .output("image_embeds").build()).output("image_embeds").floats();
+        float[] emb = ImageTensors.infer(client, imageModel, images, "image_embeds").output("image_embeds").floats();
         int dim = emb.length / images.size();
         List<SafetyResult> out = new ArrayList<>();
         String fp = fingerprint();

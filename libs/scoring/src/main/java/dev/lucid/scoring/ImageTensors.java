@@ -11,6 +11,22 @@ final class ImageTensors {
     private ImageTensors() {
     }
 
+    /**
+     * Runs an image model on a batch: images stacked as its {@code image} input at the size its
+     * metadata declares, with the given outputs requested.
+     */
+    static dev.lucid.kserve.InferenceResult infer(dev.lucid.kserve.KServeClient client, String model, List<RgbImage> images,
+                                                 String... outputs) {
+        dev.lucid.kserve.TensorSpec in = client.modelMetadata(model).input("image").orElseThrow(() ->
+                new IllegalStateException("model '" + model + "' has no input 'image'"));
+        dev.lucid.kserve.InferenceRequest.Builder b = dev.lucid.kserve.InferenceRequest.builder(model)
+                .input(nchw("image", images, (int) in.shape().dim(3), (int) in.shape().dim(2)));
+        for (String o : outputs) {
+            b.output(o);
+        }
+        return client.infer(b.build());
+    }
+
     /** Stacks images of one size into [B, 3, H, W]; a different size is refused with the expected one. */
     static Tensor nchw(String name, List<RgbImage> images, int width, int height) {
         int plane = 3 * width * height;

@@ -53,11 +53,7 @@ public final class ProbabilityClassifier implements SafetyClassifier {
 
     @Override
     public List<SafetyResult> score(List<RgbImage> images) {
-        ModelMetadata md = client.modelMetadata(model);
-        TensorSpec in = md.input("image").orElseThrow(() -> new IllegalStateException("model '" + model + "' has no input 'image'"));
-        float[] p = client.infer(InferenceRequest.builder(model)
-                .input(ImageTensors.nchw("image", images, (int) in.shape().dim(3), (int) in.shape().dim(2)))
-                .output("probability").build()).output("probability").floats();
+        float[] p = ImageTensors.infer(client, model, images, "probability").output("probability").floats();
         if (p.length != images.size()) {
             throw new IllegalStateException("model '" + model + "' returned " + p.length + " probabilities for "
                     + images.size() + " images");

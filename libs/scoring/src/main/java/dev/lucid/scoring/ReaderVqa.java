@@ -35,11 +35,7 @@ public final class ReaderVqa {
 
     /** The scene the reader sees in each image. */
     public List<List<SceneObject>> read(List<RgbImage> images) {
-        ModelMetadata md = client.modelMetadata(model);
-        TensorSpec in = md.input("image").orElseThrow(() -> new IllegalStateException("model '" + model
-                + "' has no input 'image'"));
-        InferenceResult r = client.infer(InferenceRequest.builder(model)
-                .input(ImageTensors.nchw("image", images, (int) in.shape().dim(3), (int) in.shape().dim(2))).build());
+        InferenceResult r = ImageTensors.infer(client, model, images);
         float[] shapes = r.output("shape_logits").floats();
         float[] colors = r.output("color_logits").floats();
         float[] sizes = r.output("size_logits").floats();

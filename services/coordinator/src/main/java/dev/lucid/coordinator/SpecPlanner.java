@@ -11,10 +11,10 @@ import dev.lucid.api.v1.Question;
 import dev.lucid.api.v1.Quota;
 import dev.lucid.api.v1.SampleRequest;
 import dev.lucid.api.v1.Stratum;
-import dev.lucid.diffusion.SafetyGuidance;
 import dev.lucid.evaluation.EvaluationModel;
 import dev.lucid.evaluation.EvaluationPrompt;
 import dev.lucid.evaluation.EvaluationRunner;
+import dev.lucid.generation.GenerationParamsMapping;
 import dev.lucid.generation.GenerationSettings;
 import dev.lucid.generation.ImageKey;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,50 +120,7 @@ public class SpecPlanner {
 
     /** A model's settings: the spec's params overridden by the model's own non-empty fields. */
     static GenerationSettings settings(GenerationParams base, GenerationParams own, String field) {
-        GenerationParams.Builder p = base.toBuilder();
-        if (own.getSteps() != 0) {
-            p.setSteps(own.getSteps());
-        }
-        if (own.getGuidanceScale() != 0) {
-            p.setGuidanceScale(own.getGuidanceScale());
-        }
-        if (!own.getNegativePrompt().isEmpty()) {
-            p.setNegativePrompt(own.getNegativePrompt());
-        }
-        if (own.hasSafetyGuidance()) {
-            p.setSafetyGuidance(own.getSafetyGuidance());
-        }
-        int steps = p.getSteps() == 0 ? 25 : p.getSteps();
-        if (steps < 1 || steps > 1000) {
-            throw new IllegalArgumentException(field + ".steps: must be in 1..1000, got " + p.getSteps());
-        }
-        double guidance = p.getGuidanceScale() == 0 ? 4.0 : p.getGuidanceScale();
-        if (!(guidance > 0 && guidance <= 100)) {
-            throw new IllegalArgumentException(field + ".guidance_scale: must be in (0, 100], got " + p.getGuidanceScale());
-        }
-        if (p.getNegativePrompt().length() > GenerationSettings.MAX_TEXT_CHARS) {
-            throw new IllegalArgumentException(field + ".negative_prompt: longer than " + GenerationSettings.MAX_TEXT_CHARS);
-        }
-        SafetyGuidance sld = null;
-        String concept = "";
-        if (p.hasSafetyGuidance()) {
-            var g = p.getSafetyGuidance();
-            concept = g.getConcept();
-            if (concept.isBlank()) {
-                throw new IllegalArgumentException(field + ".safety_guidance.concept: required");
-            }
-            try {
-                SafetyGuidance b = g.getPreset().isEmpty() ? new SafetyGuidance(0, 0, 0, 0, 0) : SafetyGuidance.preset(g.getPreset());
-                sld = new SafetyGuidance(g.getGuidanceScale() != 0 ? g.getGuidanceScale() : b.guidanceScale(),
-                        g.getWarmupSteps() != 0 ? g.getWarmupSteps() : b.warmupSteps(),
-                        g.getThreshold() != 0 ? g.getThreshold() : b.threshold(),
-                        g.getMomentumScale() != 0 ? g.getMomentumScale() : b.momentumScale(),
-                        g.getMomentumBeta() != 0 ? g.getMomentumBeta() : b.momentumBeta());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(field + ".safety_guidance: " + e.getMessage(), e);
-            }
-        }
-        return new GenerationSettings(steps, guidance, p.getNegativePrompt(), concept, sld);
+        return GenerationParamsMapping.settings(GenerationParamsMapping.merge(base, own), field);
     }
 
     /** Validates against the peers too (known models), samples the prompts and builds the plan. */

@@ -69,7 +69,7 @@ class CoordinatorEndpointTest {
         assertEquals("quotas: at least one quota (a spec without prompts evaluates nothing)", refusal(b -> b.clearQuotas()));
         assertEquals("quotas[0].count: must be >= 1, got 0", refusal(b -> b.setQuotas(0, b.getQuotas(0).toBuilder().setCount(0))));
         assertTrue(refusal(b -> b.setBaseline("nope")).startsWith("baseline: must be one of the model labels"));
-        assertEquals("models[0].params.negative_prompt: longer than 2000", refusal(b -> b.setModels(0,
+        assertEquals("models[0].params.negative_prompt: longer than 2000 characters", refusal(b -> b.setModels(0,
                 b.getModels(0).toBuilder().setParams(GenerationParams.newBuilder().setNegativePrompt("x".repeat(2001))))));
         assertEquals("models[1].label: 'base' used twice", refusal(b -> b.addModels(b.getModels(0))));
         assertTrue(refusal(b -> b.setModels(0, b.getModels(0).toBuilder().setParams(GenerationParams.newBuilder()

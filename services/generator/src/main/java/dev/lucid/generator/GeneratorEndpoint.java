@@ -79,7 +79,7 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
                 throw new IllegalArgumentException("items: between 1 and " + config.maxItems() + " items, got "
                         + request.getItemsCount());
             }
-            GenerationSettings settings = RequestMapping.settings(request.getParams());
+            GenerationSettings settings = dev.lucid.generation.GenerationParamsMapping.settings(request.getParams(), "params");
             List<dev.lucid.generation.GenerationItem> items = new ArrayList<>();
             for (int i = 0; i < request.getItemsCount(); i++) {
                 GenerationItem it = request.getItems(i);
