@@ -22,6 +22,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -121,5 +128,42 @@ class GeneratorEndpointTest {
         StatusRuntimeException negative = refused(request("toy-pipe").setParams(GenerationParams.newBuilder()
                 .setNegativePrompt("ugly")).build());
         assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
+    }
+
+    /** Count of one gRPC method's calls with one status in the Prometheus scrape, 0 when absent. */
+    static long grpcCalls(String scrape, String method, String status) {
+        Matcher m = Pattern.compile("(?m)^grpc_server_processing_duration_seconds_count\\{([^}]*)\\} ([0-9.E+]+)$").matcher(scrape);
+        long n = 0;
+        while (m.find()) {
+            String labels = m.group(1);
+            if (labels.contains("method=\"" + method + "\"") && labels.contains("statusCode=\"" + status + "\"")) {
+                n += (long) Double.parseDouble(m.group(2));
+            }
+        }
+        return n;
+    }
+
+    static String scrape() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:18022/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    @Test
+    void prometheusCountsEachRpcByMethodAndStatus() throws Exception {
+        String before = scrape();
+        long okBefore = grpcCalls(before, "ListModels", "OK");
+        long badBefore = grpcCalls(before, "Generate", "INVALID_ARGUMENT");
+        stub.listModels(ListModelsRequest.getDefaultInstance());
+        stub.listModels(ListModelsRequest.getDefaultInstance());
+        assertThrows(StatusRuntimeException.class, () -> stub.generate(request("toy")
+                .setParams(GenerationParams.newBuilder().setSteps(5000)).build()));
+        String after = scrape();
+        assertEquals(okBefore + 2, grpcCalls(after, "ListModels", "OK"), after);
+        assertEquals(badBefore + 1, grpcCalls(after, "Generate", "INVALID_ARGUMENT"));
+        // Latency is recorded per method too (the histogram's sum is there next to its count).
+        assertTrue(after.lines().anyMatch(l -> l.startsWith("grpc_server_processing_duration_seconds_sum{")
+                && l.contains("method=\"ListModels\"")));
     }
 }
