@@ -1,0 +1,187 @@
+package dev.lucid.metrics.fid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** FID against the numpy/scipy computation (pytorch-fid) and a 50-digit reference, on committed fixtures. */
+class FrechetDistanceTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(FrechetDistanceTest.class.getResource("/fid/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode reference() throws Exception {
+        return JSON.readTree(fixture("reference.json").toFile());
+    }
+
+    /** Streams the rows in uneven batches across two accumulators, then merges them. */
+    static GaussianStatistics streamed(NumpyArray a, String id) {
+        int n = (int) a.shape()[0];
+        int d = (int) a.shape()[1];
+        FeatureMoments first = new FeatureMoments(d);
+        FeatureMoments second = new FeatureMoments(d);
+        int row = 0;
+        int batch = 1;
+        while (row < n) {
+            int b = Math.min(batch, n - row);
+            double[][] rows = new double[b][];
+            for (int r = 0; r < b; r++) {
+                rows[r] = java.util.Arrays.copyOfRange(a.data(), (row + r) * d, (row + r + 1) * d);
+            }
+            (row < n / 2 ? first : second).add(rows);
+            row += b;
+            batch = batch % 13 + 2;
+        }
+        first.merge(second);
+        assertEquals(n, first.count());
+        return first.statistics(id);
+    }
+
+    static double relative(double actual, double expected) {
+        return Math.abs(actual - expected) / Math.abs(expected);
+    }
+
+    @Test
+    void equalsScipyOnEveryFixtureIncludingNearSingularAndNBelowD() throws Exception {
+        for (JsonNode c : reference().get("cases")) {
+            String name = c.get("name").asText();
+            NumpyArray a = NumpyArray.readNpy(fixture(c.get("a").asText()));
+            NumpyArray b = NumpyArray.readNpy(fixture(c.get("b").asText()));
+            GaussianStatistics sa = streamed(a, name + "/a");
+            GaussianStatistics sb = streamed(b, name + "/b");
+            assertEquals(c.get("n_a").asLong(), sa.n());
+            assertEquals(c.get("mean_a_0_float64").asDouble(), sa.mean()[0], 1e-14, name);
+            assertEquals(c.get("cov_a_01").asDouble(), sa.covariance()[1], 1e-12, name);
+            double trace = 0;
+            for (int i = 0; i < sa.dimension(); i++) {
+                trace += sa.covariance()[i * sa.dimension() + i];
+            }
+            assertEquals(c.get("trace_sigma_a").asDouble(), trace, 1e-10 * trace, name);
+
+            double fid = FrechetDistance.between(sa, sb);
+            double scipy = c.get("fid_scipy").asDouble();
+            assertTrue(relative(fid, scipy) <= 1e-6, name + ": Lucid " + fid + " vs scipy " + scipy);
+            if (c.has("fid_mpmath")) {
+                double exact = c.get("fid_mpmath").asDouble();
+                // At least as close to the 50-digit value as scipy's sqrtm gets (within 1e-9 where scipy is closer).
+                assertTrue(relative(fid, exact) <= Math.max(1e-9, relative(scipy, exact)),
+                        name + ": Lucid " + fid + " vs 50-digit " + exact + " (scipy " + scipy + ")");
+            }
+            // The eigendecomposition path (used when Cholesky fails) gives the same trace term, up to the rounding
+            // floor of near-singular covariances (√ of eigenvalues ~1e-10·λmax).
+            int d = sa.dimension();
+            double viaCholesky = FrechetDistance.traceSqrtProduct(sa.covariance(), sb.covariance(), d, false);
+            double viaEigen = FrechetDistance.traceSqrtProduct(sa.covariance(), sb.covariance(), d, true);
+            assertEquals(viaCholesky, viaEigen, 1e-7 * viaCholesky, name);
+        }
+    }
+
+    @Test
+    void handComputedOneAndTwoDimensionalGaussians() {
+        // D=1: (0−3)² + 1 + 4 − 2·√(1·4) = 10.
+        GaussianStatistics a = new GaussianStatistics("a", 10, new double[]{0}, new double[]{1});
+        GaussianStatistics b = new GaussianStatistics("b", 10, new double[]{3}, new double[]{4});
+        assertEquals(10.0, FrechetDistance.between(a, b), 1e-12);
+        // D=2 diagonal: ‖(1,1)‖² + (1+9) + (4+1) − 2(√4 + √9) = 2 + 15 − 10 = 7.
+        GaussianStatistics c = new GaussianStatistics("c", 10, new double[]{0, 0}, new double[]{1, 0, 0, 9});
+        GaussianStatistics e = new GaussianStatistics("e", 10, new double[]{1, 1}, new double[]{4, 0, 0, 1});
+        assertEquals(7.0, FrechetDistance.between(c, e), 1e-12);
+        // A singular covariance (a constant feature) takes the eigen path: (1−0)² + (1+0)+(4+0) − 2·2 = 2.
+        GaussianStatistics f = new GaussianStatistics("f", 10, new double[]{0, 5}, new double[]{1, 0, 0, 0});
+        GaussianStatistics g = new GaussianStatistics("g", 10, new double[]{1, 5}, new double[]{4, 0, 0, 0});
+        assertEquals(2.0, FrechetDistance.between(f, g), 1e-12);
+    }
+
+    @Test
+    void pytorchFidStatisticsFileGivesTheSameFidAsTheFeatures() throws Exception {
+        JsonNode basic = reference().get("cases").get(0);
+        GaussianStatistics fromNpz = FeatureStatisticsFiles.load(fixture("basic_a_stats.npz"));
+        GaussianStatistics b = FeatureStatisticsFiles.load(fixture("basic_b.npy"));
+        assertEquals(0, fromNpz.n());
+        assertEquals(400, b.n());
+        assertEquals("basic_b.npy", b.setId());
+        assertTrue(relative(FrechetDistance.between(fromNpz, b), basic.get("fid_scipy").asDouble()) <= 1e-6);
+    }
+
+    @Test
+    void readsFortranOrderedBigEndianArrays() throws Exception {
+        NumpyArray c = NumpyArray.readNpy(fixture("basic_a.npy"));
+        NumpyArray f = NumpyArray.readNpy(fixture("basic_a_fortran_be.npy"));
+        assertEquals(java.util.Arrays.toString(c.shape()), java.util.Arrays.toString(f.shape()));
+        for (int i = 0; i < c.data().length; i++) {
+            assertEquals(c.data()[i], f.data()[i], 0.0, "value " + i);
+        }
+    }
+
+    @Test
+    void kidEqualsNumpyOnTheBasicFixture() throws Exception {
+        NumpyArray a = NumpyArray.readNpy(fixture("basic_a.npy"));
+        NumpyArray b = NumpyArray.readNpy(fixture("basic_b.npy"));
+        double kid = KernelInceptionDistance.between(a.data(), 300, b.data(), 400, 32);
+        double expected = reference().get("kid_basic").asDouble();
+        assertEquals(expected, kid, 1e-9 * Math.abs(expected));
+    }
+
+    @Test
+    void kidHandComputed() {
+        // D=1, x = {0, 1}, y = {0, 2}: k(a,b) = (ab+1)³.
+        // Kxx off-diagonal: k(0,1)=1 twice → 2/(2·1) = 1. Kyy: k(0,2)=1 twice → 1.
+        // Kxy: k(0,0)=1, k(0,2)=1, k(1,0)=1, k(1,2)=27 → 30/4 = 7.5. KID = 1 + 1 − 15 = −13.
+        assertEquals(-13.0, KernelInceptionDistance.between(new double[]{0, 1}, 2, new double[]{0, 2}, 2, 1), 1e-12);
+    }
+
+    @Test
+    void refusesToCompareFidsAtDifferentNOrReference() {
+        FidResult base = new FidResult(17.2, "base", 10_000, "coco-10k", 10_000);
+        FidResult des = new FidResult(16.2, "des", 10_000, "coco-10k", 10_000);
+        assertEquals(-1.0, des.difference(base), 1e-12);
+        FidResult fewer = new FidResult(20.0, "des", 5_000, "coco-10k", 10_000);
+        IllegalArgumentException n = assertThrows(IllegalArgumentException.class, () -> fewer.difference(base));
+        assertEquals("FIDs at different N are not comparable (FID is biased in N): 'des' N=5000 vs 'base' N=10000", n.getMessage());
+        FidResult otherRef = new FidResult(15.0, "des", 10_000, "coco-30k", 30_000);
+        IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> otherRef.difference(base));
+        assertEquals("FIDs against different reference sets are not comparable: 'coco-30k' vs 'coco-10k'", r.getMessage());
+        FidResult unknown = new FidResult(15.0, "stats.npz", 0, "coco-10k", 10_000);
+        assertThrows(IllegalArgumentException.class, () -> unknown.difference(base));
+    }
+
+    @Test
+    void refusesBadInputs() {
+        FeatureMoments m = new FeatureMoments(2);
+        assertThrows(IllegalArgumentException.class, () -> m.add(new double[][]{{1, Double.NaN}}));
+        assertThrows(IllegalArgumentException.class, () -> m.add(new double[][]{{1, 2, 3}}));
+        m.add(new double[][]{{1, 2}});
+        assertThrows(IllegalStateException.class, () -> m.statistics("one"));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureMoments(0));
+        GaussianStatistics a = new GaussianStatistics("a", 2, new double[]{0}, new double[]{1});
+        GaussianStatistics b = new GaussianStatistics("b", 2, new double[]{0, 0}, new double[]{1, 0, 0, 1});
+        assertEquals("feature dimensions differ: 'a' has 1, 'b' has 2",
+                assertThrows(IllegalArgumentException.class, () -> FrechetDistance.between(a, b)).getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new GaussianStatistics("asym", 2, new double[]{0, 0}, new double[]{1, 0.5, 0.2, 1}));
+    }
+
+    @Test
+    void rejectsFilesThatAreNotFeatures(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path text = dir.resolve("x.npy");
+        java.nio.file.Files.writeString(text, "not numpy");
+        assertTrue(assertThrows(java.io.IOException.class, () -> FeatureStatisticsFiles.load(text)).getMessage()
+                .endsWith("not an .npy array (bad magic)"));
+        Path csv = dir.resolve("x.csv");
+        java.nio.file.Files.writeString(csv, "1,2");
+        assertThrows(java.io.IOException.class, () -> FeatureStatisticsFiles.load(csv));
+    }
+}
