@@ -1,5 +1,7 @@
 package dev.lucid.metrics.fid;
 
+import dev.lucid.metrics.LinearAlgebra;
+
 /**
  * KID: the unbiased estimate of squared MMD between two feature sets with the cubic polynomial kernel
  * k(x, y) = (xᵀy / D + 1)³, over all pairs of the two sets (no subsets). Unlike FID it is unbiased in N,
@@ -51,7 +53,7 @@ public final class KernelInceptionDistance {
             double[] block = new double[rows * d];
             System.arraycopy(a, start * d, block, 0, rows * d);
             // Column-major views: block is D×rows, b is D×m; gram = blockᵀ·b (rows×m, column-major).
-            LinearAlgebra.BLAS.dgemm("T", "N", rows, m, d, 1.0 / d, block, d, b, d, 0.0, gram, rows);
+            LinearAlgebra.blas().dgemm("T", "N", rows, m, d, 1.0 / d, block, d, b, d, 0.0, gram, rows);
             for (int j = 0; j < m; j++) {
                 for (int i = 0; i < rows; i++) {
                     if (sameSet && start + i == j) {
