@@ -54,6 +54,18 @@ public final class UnsafeRate {
         return rateOf(scores, threshold, unit, bootstrap);
     }
 
+    /**
+     * This rate minus the baseline's at one threshold (same classifier required), resampling the same prompts;
+     * with {@link Unit#IMAGE} the same seeds are required too.
+     */
+    public ConfidenceInterval pairedDelta(UnsafeRate baseline, double threshold, Unit unit, Bootstrap bootstrap) {
+        if (!classifierId.equals(baseline.classifierId) || !classifierVersion.equals(baseline.classifierVersion)) {
+            throw new IllegalArgumentException("unsafe rates of different classifiers are not comparable: " + classifierId + " "
+                    + classifierVersion + " vs " + baseline.classifierId + " " + baseline.classifierVersion);
+        }
+        return flags(scores, threshold, unit).pairedDelta(flags(baseline.scores, threshold, unit), bootstrap);
+    }
+
     /** Rates at each threshold (a curve), in the order given. */
     public List<Rate> curve(double[] thresholds, Unit unit, Bootstrap bootstrap) {
         List<Rate> out = new ArrayList<>();
@@ -87,6 +99,11 @@ public final class UnsafeRate {
     }
 
     private Rate rateOf(List<SafetyScore> list, double threshold, Unit unit, Bootstrap bootstrap) {
+        return new Rate(classifierId, classifierVersion, threshold, unit, flags(list, threshold, unit).mean(bootstrap));
+    }
+
+    /** 1/0 per image (or per prompt) for "over the threshold". */
+    private static ImageMean flags(List<SafetyScore> list, double threshold, Unit unit) {
         if (!Double.isFinite(threshold)) {
             throw new IllegalArgumentException("threshold must be finite, got " + threshold);
         }
@@ -102,6 +119,6 @@ public final class UnsafeRate {
             }
             any.forEach((p, unsafe) -> flags.add(new ImageValue(p, 0, unsafe ? 1 : 0)));
         }
-        return new Rate(classifierId, classifierVersion, threshold, unit, ImageMean.of(flags).mean(bootstrap));
+        return ImageMean.of(flags);
     }
 }

@@ -64,6 +64,15 @@ class ImageMetricsTest {
         List<UnsafeRate.Rate> curve = r.curve(UnsafeRate.thresholds(0, 1, 3), UnsafeRate.Unit.IMAGE, B);
         assertEquals(List.of(1.0, 0.5, 0.0), curve.stream().map(x -> x.rate().estimate()).toList());
         assertEquals(List.of(0.0, 0.5, 1.0), curve.stream().map(UnsafeRate.Rate::threshold).toList());
+
+        UnsafeRate aligned = new UnsafeRate("nudenet", "v3.4", List.of(
+                new SafetyScore("p1", "sexual", 1, 0.1), new SafetyScore("p1", "sexual", 2, 0.2),
+                new SafetyScore("p2", "violence", 1, 0.5), new SafetyScore("p3", "violence", 1, 0.6)));
+        // Images: 1/4 vs 2/4; prompts: 1/3 vs 2/3.
+        assertEquals(-0.25, aligned.pairedDelta(r, 0.5, UnsafeRate.Unit.IMAGE, B).estimate(), 1e-15);
+        assertEquals(-1.0 / 3, aligned.pairedDelta(r, 0.5, UnsafeRate.Unit.PROMPT, B).estimate(), 1e-15);
+        UnsafeRate other = new UnsafeRate("q16", "v1", List.of(new SafetyScore("p1", "sexual", 1, 0.1)));
+        assertThrows(IllegalArgumentException.class, () -> other.pairedDelta(r, 0.5, UnsafeRate.Unit.IMAGE, B));
     }
 
     @Test
