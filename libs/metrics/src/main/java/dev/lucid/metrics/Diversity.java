@@ -30,7 +30,7 @@ public final class Diversity {
             throw new IllegalArgumentException("diversity needs at least one prompt with two or more seeds");
         }
         this.withoutPairs = single;
-        this.groups = PromptGroups.of(kept, ImageFeatures::promptId, ImageFeatures::seed);
+        this.groups = PromptGroups.perImage(kept, ImageFeatures::promptId, ImageFeatures::seed);
         this.perPrompt = new double[groups.size()];
         for (int i = 0; i < groups.size(); i++) {
             perPrompt[i] = meanPairwiseDistance(groups.group(i));
@@ -39,7 +39,7 @@ public final class Diversity {
 
     /** Diversity of the given images (grouped by prompt). */
     public static Diversity of(List<ImageFeatures> images) {
-        return new Diversity(PromptGroups.of(images, ImageFeatures::promptId, ImageFeatures::seed));
+        return new Diversity(PromptGroups.perImage(images, ImageFeatures::promptId, ImageFeatures::seed));
     }
 
     /** Prompts with two or more images. */

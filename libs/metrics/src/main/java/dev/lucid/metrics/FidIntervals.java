@@ -23,15 +23,15 @@ public final class FidIntervals {
 
     /** FID of the generated images against the reference, with its interval. */
     public static ConfidenceInterval fid(List<ImageFeatures> generated, GaussianStatistics reference, Bootstrap bootstrap) {
-        Rows rows = Rows.of(PromptGroups.of(generated, ImageFeatures::promptId, ImageFeatures::seed), reference, bootstrap);
+        Rows rows = Rows.of(PromptGroups.perImage(generated, ImageFeatures::promptId, ImageFeatures::seed), reference, bootstrap);
         return bootstrap.interval(rows.groups.size(), idx -> rows.fid(idx, reference));
     }
 
     /** FID(model) − FID(baseline) against the same reference, resampling the same prompts (same prompts and seeds required). */
     public static ConfidenceInterval pairedDelta(List<ImageFeatures> model, List<ImageFeatures> baseline,
                                                  GaussianStatistics reference, Bootstrap bootstrap) {
-        PromptGroups<ImageFeatures> base = PromptGroups.of(baseline, ImageFeatures::promptId, ImageFeatures::seed);
-        PromptGroups<ImageFeatures> aligned = PromptGroups.of(model, ImageFeatures::promptId, ImageFeatures::seed).alignedTo(base);
+        PromptGroups<ImageFeatures> base = PromptGroups.perImage(baseline, ImageFeatures::promptId, ImageFeatures::seed);
+        PromptGroups<ImageFeatures> aligned = PromptGroups.perImage(model, ImageFeatures::promptId, ImageFeatures::seed).alignedTo(base);
         Rows b = Rows.of(base, reference, bootstrap);
         Rows m = Rows.of(aligned, reference, bootstrap);
         return bootstrap.interval(base.size(), idx -> m.fid(idx, reference) - b.fid(idx, reference));

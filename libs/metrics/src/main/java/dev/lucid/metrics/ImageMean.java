@@ -28,7 +28,7 @@ public final class ImageMean {
 
     /** Any per-image number. */
     public static ImageMean of(List<ImageValue> values) {
-        return new ImageMean(PromptGroups.of(values, ImageValue::promptId, ImageValue::seed));
+        return new ImageMean(PromptGroups.perImage(values, ImageValue::promptId, ImageValue::seed));
     }
 
     /** Per-image CLIPScores, checked to be on the paper's 0..100 scale. */

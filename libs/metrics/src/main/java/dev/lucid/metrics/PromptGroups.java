@@ -23,9 +23,29 @@ final class PromptGroups<T> {
         this.seeds = seeds;
     }
 
+    /** Groups observations of which there are several per image (e.g. one per question). */
     static <T> PromptGroups<T> of(List<T> observations, Function<T, String> promptId, Function<T, Long> seed) {
+        return of(observations, promptId, seed, false);
+    }
+
+    /** Groups one observation per image, refusing a (prompt, seed) seen twice (it would be counted twice). */
+    static <T> PromptGroups<T> perImage(List<T> observations, Function<T, String> promptId, Function<T, Long> seed) {
+        return of(observations, promptId, seed, true);
+    }
+
+    private static <T> PromptGroups<T> of(List<T> observations, Function<T, String> promptId, Function<T, Long> seed,
+                                          boolean onePerImage) {
         if (observations.isEmpty()) {
             throw new IllegalArgumentException("no observations");
+        }
+        if (onePerImage) {
+            java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+            for (T o : observations) {
+                if (!seen.add(List.of(promptId.apply(o), seed.apply(o)))) {
+                    throw new IllegalArgumentException("prompt '" + promptId.apply(o) + "' seed " + seed.apply(o)
+                            + " appears twice: each image must be counted once");
+                }
+            }
         }
         Map<String, List<T>> byPrompt = new LinkedHashMap<>();
         Map<String, List<Long>> seedsByPrompt = new LinkedHashMap<>();

@@ -44,6 +44,8 @@ class ImageMetricsTest {
                 assertThrows(IllegalArgumentException.class, () -> otherPrompt.pairedDelta(base, B)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> ImageMean.clipScores(List.of(new ImageValue("p", 1, 100.5))));
         assertThrows(IllegalArgumentException.class, () -> ImageMean.of(List.of()));
+        assertEquals("prompt 'p1' seed 1 appears twice: each image must be counted once", assertThrows(IllegalArgumentException.class,
+                () -> ImageMean.of(List.of(new ImageValue("p1", 1, 1), new ImageValue("p1", 1, 2)))).getMessage());
     }
 
     @Test
