@@ -42,10 +42,12 @@ public final class ImageMean {
         return of(values);
     }
 
+    /** Number of prompts (bootstrap units). */
     public int prompts() {
         return groups.size();
     }
 
+    /** Number of images. */
     public int images() {
         int n = 0;
         for (int c : counts) {

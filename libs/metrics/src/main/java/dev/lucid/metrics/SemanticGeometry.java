@@ -45,6 +45,7 @@ public final class SemanticGeometry {
         return spreadOver(g, n, all);
     }
 
+    /** Number of prompts. */
     public int prompts() {
         return prompts;
     }

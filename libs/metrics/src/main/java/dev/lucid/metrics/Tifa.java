@@ -47,6 +47,7 @@ public final class Tifa {
         return new Tifa(PromptGroups.of(outcomes, QuestionOutcome::promptId, QuestionOutcome::seed));
     }
 
+    /** Number of prompts (bootstrap units). */
     public int prompts() {
         return groups.size();
     }

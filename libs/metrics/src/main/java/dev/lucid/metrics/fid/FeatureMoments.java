@@ -16,6 +16,7 @@ public final class FeatureMoments {
     private final double[] scatter;
     private long count;
 
+    /** An empty accumulator for vectors of the given dimension. */
     public FeatureMoments(int dimension) {
         if (dimension < 1 || dimension > GaussianStatistics.MAX_DIMENSION) {
             throw new IllegalArgumentException("feature dimension must be 1.." + GaussianStatistics.MAX_DIMENSION + ", got " + dimension);
@@ -25,6 +26,7 @@ public final class FeatureMoments {
         this.scatter = new double[dimension * dimension];
     }
 
+    /** Feature dimension D. */
     public int dimension() {
         return dimension;
     }

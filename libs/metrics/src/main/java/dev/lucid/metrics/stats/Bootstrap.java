@@ -42,14 +42,17 @@ public final class Bootstrap {
         return new Bootstrap(seed, DEFAULT_RESAMPLES, 0.95);
     }
 
+    /** Seed of the resampling stream. */
     public long seed() {
         return seed;
     }
 
+    /** Resamples drawn per interval. */
     public int resamples() {
         return resamples;
     }
 
+    /** Confidence level. */
     public double level() {
         return level;
     }
