@@ -1,5 +1,7 @@
 package dev.lucid.metrics.fid;
 
+import dev.lucid.metrics.LinearAlgebra;
+
 /**
  * Streaming mean and covariance of feature vectors: batches are folded in as they arrive (Chan et al.'s
  * pairwise update), so a caller never holds more than one batch. Not thread-safe; merge per-thread instances.
@@ -14,6 +16,7 @@ public final class FeatureMoments {
     private final double[] scatter;
     private long count;
 
+    /** An empty accumulator for vectors of the given dimension. */
     public FeatureMoments(int dimension) {
         if (dimension < 1 || dimension > GaussianStatistics.MAX_DIMENSION) {
             throw new IllegalArgumentException("feature dimension must be 1.." + GaussianStatistics.MAX_DIMENSION + ", got " + dimension);
@@ -23,6 +26,7 @@ public final class FeatureMoments {
         this.scatter = new double[dimension * dimension];
     }
 
+    /** Feature dimension D. */
     public int dimension() {
         return dimension;
     }
@@ -158,7 +162,7 @@ public final class FeatureMoments {
             }
         }
         // Row-major b×D is column-major D×b, so A·Aᵀ is the D×D scatter of the centred rows.
-        LinearAlgebra.BLAS.dsyrk("U", "N", d, b, 1.0, chunk, d, 1.0, scatter, d);
+        LinearAlgebra.blas().dsyrk("U", "N", d, b, 1.0, chunk, d, 1.0, scatter, d);
         combineMeans(chunkMean, b);
     }
 
@@ -171,7 +175,7 @@ public final class FeatureMoments {
             delta[j] = otherMean[j] - mean[j];
         }
         if (count > 0) {
-            LinearAlgebra.BLAS.dsyr("U", d, (double) count * otherCount / total, delta, 1, scatter, d);
+            LinearAlgebra.blas().dsyr("U", d, (double) count * otherCount / total, delta, 1, scatter, d);
         }
         double w = (double) otherCount / total;
         for (int j = 0; j < d; j++) {

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param referenceN       its size (0: unknown)
  */
 public record FidResult(double value, String generatedSetId, long generatedN, String referenceSetId, long referenceN) {
+    /** Requires both set ids and a value. */
     public FidResult {
         Objects.requireNonNull(generatedSetId, "generatedSetId");
         Objects.requireNonNull(referenceSetId, "referenceSetId");

@@ -1,5 +1,6 @@
 package dev.lucid.metrics.fid;
 
+import dev.lucid.metrics.LinearAlgebra;
 import org.netlib.util.intW;
 
 /**
@@ -50,14 +51,14 @@ public final class FrechetDistance {
         if (factor != null) {
             // M = Lᵀ·Σ2·L with L lower triangular (column-major): two triangular multiplies.
             m = sigma2.clone();
-            LinearAlgebra.BLAS.dtrmm("R", "L", "N", "N", d, d, 1.0, factor, d, m, d);
-            LinearAlgebra.BLAS.dtrmm("L", "L", "T", "N", d, d, 1.0, factor, d, m, d);
+            LinearAlgebra.blas().dtrmm("R", "L", "N", "N", d, d, 1.0, factor, d, m, d);
+            LinearAlgebra.blas().dtrmm("L", "L", "T", "N", d, d, 1.0, factor, d, m, d);
         } else {
             double[] a = eigenFactor(sigma1, d);
             double[] w = new double[d * d];
-            LinearAlgebra.BLAS.dgemm("N", "N", d, d, d, 1.0, sigma2, d, a, d, 0.0, w, d);
+            LinearAlgebra.blas().dgemm("N", "N", d, d, d, 1.0, sigma2, d, a, d, 0.0, w, d);
             m = new double[d * d];
-            LinearAlgebra.BLAS.dgemm("T", "N", d, d, d, 1.0, a, d, w, d, 0.0, m, d);
+            LinearAlgebra.blas().dgemm("T", "N", d, d, d, 1.0, a, d, w, d, 0.0, m, d);
         }
         double[] eigenvalues = symmetricEigen(m, d, false);
         double sum = 0;
@@ -71,7 +72,7 @@ public final class FrechetDistance {
     private static double[] choleskyFactor(double[] sigma, int d) {
         double[] l = sigma.clone();
         intW info = new intW(0);
-        LinearAlgebra.LAPACK.dpotrf("L", d, l, d, info);
+        LinearAlgebra.lapack().dpotrf("L", d, l, d, info);
         if (info.val != 0) {
             return null;
         }
@@ -112,10 +113,10 @@ public final class FrechetDistance {
         double[] work = new double[1];
         int[] iwork = new int[1];
         intW info = new intW(0);
-        LinearAlgebra.LAPACK.dsyevd(job, "U", d, m, d, w, work, -1, iwork, -1, info);
+        LinearAlgebra.lapack().dsyevd(job, "U", d, m, d, w, work, -1, iwork, -1, info);
         work = new double[(int) work[0]];
         iwork = new int[Math.max(1, iwork[0])];
-        LinearAlgebra.LAPACK.dsyevd(job, "U", d, m, d, w, work, work.length, iwork, iwork.length, info);
+        LinearAlgebra.lapack().dsyevd(job, "U", d, m, d, w, work, work.length, iwork, iwork.length, info);
         if (info.val != 0) {
             throw new ArithmeticException("symmetric eigendecomposition did not converge (LAPACK dsyevd info " + info.val + ")");
         }

@@ -15,6 +15,7 @@ public record GaussianStatistics(String setId, long n, double[] mean, double[] c
     /** Largest feature dimension accepted (its covariance is 512 MiB). */
     public static final int MAX_DIMENSION = 8192;
 
+    /** Validates sizes, finiteness, symmetry and non-negative variances. */
     public GaussianStatistics {
         Objects.requireNonNull(setId, "setId");
         Objects.requireNonNull(mean, "mean");

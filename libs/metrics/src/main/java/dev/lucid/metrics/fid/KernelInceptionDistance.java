@@ -1,5 +1,7 @@
 package dev.lucid.metrics.fid;
 
+import dev.lucid.metrics.LinearAlgebra;
+
 /**
  * KID: the unbiased estimate of squared MMD between two feature sets with the cubic polynomial kernel
  * k(x, y) = (xᵀy / D + 1)³, over all pairs of the two sets (no subsets). Unlike FID it is unbiased in N,
@@ -8,7 +10,8 @@ package dev.lucid.metrics.fid;
 public final class KernelInceptionDistance {
     /** Most vectors per set. */
     public static final int MAX_VECTORS = 50_000;
-    private static final int BLOCK = 512;
+    /** Gram entries held at once (32 MiB of doubles). */
+    private static final int GRAM_ENTRIES = 1 << 22;
 
     private KernelInceptionDistance() {
     }
@@ -45,13 +48,14 @@ public final class KernelInceptionDistance {
     /** Σ k(a_i, b_j) over all pairs, leaving out i = j when the sets are the same. Blocked to bound memory. */
     private static double kernelSum(double[] a, int n, double[] b, int m, int d, boolean sameSet) {
         double sum = 0;
-        double[] gram = new double[BLOCK * m];
-        for (int start = 0; start < n; start += BLOCK) {
-            int rows = Math.min(BLOCK, n - start);
+        int blockRows = Math.max(1, Math.min(n, GRAM_ENTRIES / m));
+        double[] gram = new double[blockRows * m];
+        for (int start = 0; start < n; start += blockRows) {
+            int rows = Math.min(blockRows, n - start);
             double[] block = new double[rows * d];
             System.arraycopy(a, start * d, block, 0, rows * d);
             // Column-major views: block is D×rows, b is D×m; gram = blockᵀ·b (rows×m, column-major).
-            LinearAlgebra.BLAS.dgemm("T", "N", rows, m, d, 1.0 / d, block, d, b, d, 0.0, gram, rows);
+            LinearAlgebra.blas().dgemm("T", "N", rows, m, d, 1.0 / d, block, d, b, d, 0.0, gram, rows);
             for (int j = 0; j < m; j++) {
                 for (int i = 0; i < rows; i++) {
                     if (sameSet && start + i == j) {

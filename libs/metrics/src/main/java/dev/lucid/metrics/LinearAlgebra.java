@@ -1,4 +1,4 @@
-package dev.lucid.metrics.fid;
+package dev.lucid.metrics;
 
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.lapack.LAPACK;
@@ -7,12 +7,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The BLAS/LAPACK used by the FID code: dev.ludovic.netlib, which calls the system's libraries through JNI
+ * The BLAS/LAPACK Lucid's metrics use: dev.ludovic.netlib, which calls the system's libraries through JNI
  * (OpenBLAS on Debian) and falls back to a pure-Java port where none is installed.
  */
-final class LinearAlgebra {
-    static final BLAS BLAS;
-    static final LAPACK LAPACK;
+public final class LinearAlgebra {
+    private static final BLAS BLAS;
+    private static final LAPACK LAPACK;
 
     static {
         // On JDK 17 the library first probes an incubator-vector implementation and logs a warning each start
@@ -26,8 +26,18 @@ final class LinearAlgebra {
     private LinearAlgebra() {
     }
 
+    /** The BLAS in use. */
+    public static BLAS blas() {
+        return BLAS;
+    }
+
+    /** The LAPACK in use. */
+    public static LAPACK lapack() {
+        return LAPACK;
+    }
+
     /** Which implementations are in use, e.g. "JNIBLAS + JNILAPACK" (native) or "JavaBLAS + JavaLAPACK". */
-    static String implementation() {
+    public static String implementation() {
         return BLAS.getClass().getSimpleName() + " + " + LAPACK.getClass().getSimpleName();
     }
 }

@@ -1,0 +1,81 @@
+package dev.lucid.metrics;
+
+import dev.lucid.metrics.fid.FeatureStatisticsFiles;
+import dev.lucid.metrics.fid.FrechetDistance;
+import dev.lucid.metrics.fid.GaussianStatistics;
+import dev.lucid.metrics.fid.NumpyArray;
+import dev.lucid.metrics.stats.Bootstrap;
+import dev.lucid.metrics.stats.ConfidenceInterval;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FidIntervalsTest {
+    static Path fixture(String name) throws Exception {
+        return Path.of(FidIntervalsTest.class.getResource("/fid/" + name).toURI());
+    }
+
+    /** The basic fixture's 300 rows as 100 prompts × 3 seeds, optionally shifted. */
+    static List<ImageFeatures> images(NumpyArray a, float shift) {
+        int d = (int) a.shape()[1];
+        List<ImageFeatures> out = new ArrayList<>();
+        for (int r = 0; r < a.shape()[0]; r++) {
+            float[] f = new float[d];
+            for (int k = 0; k < d; k++) {
+                f[k] = (float) a.data()[r * d + k] + shift;
+            }
+            out.add(new ImageFeatures("p" + r / 3, r % 3, f));
+        }
+        return out;
+    }
+
+    @Test
+    void estimateIsTheFidOfAllImagesAndPairedDeltasAreExact() throws Exception {
+        NumpyArray a = NumpyArray.readNpy(fixture("basic_a.npy"));
+        GaussianStatistics reference = FeatureStatisticsFiles.load(fixture("basic_b.npy"));
+        GaussianStatistics all = FeatureStatisticsFiles.load(fixture("basic_a.npy"));
+        Bootstrap bootstrap = new Bootstrap(9, 200, 0.95);
+        ConfidenceInterval fid = FidIntervals.fid(images(a, 0), reference, bootstrap);
+        double expected = FrechetDistance.between(all, reference);
+        assertEquals(expected, fid.estimate(), 1e-9 * expected);
+        assertEquals(100, fid.units());
+        assertTrue(fid.lower() < fid.upper());
+
+        ConfidenceInterval same = FidIntervals.pairedDelta(images(a, 0), images(a, 0), reference, bootstrap);
+        assertEquals(0.0, same.lower(), 0);
+        assertEquals(0.0, same.upper(), 0);
+
+        // Shifting every feature by 2 moves the mean term only: ΔFID = ‖μ + 2 − μ_ref‖² − ‖μ − μ_ref‖².
+        ConfidenceInterval shifted = FidIntervals.pairedDelta(images(a, 2f), images(a, 0), reference, bootstrap);
+        double mean = 0;
+        for (int k = 0; k < 32; k++) {
+            double m = all.mean()[k] - reference.mean()[k];
+            mean += (m + 2) * (m + 2) - m * m;
+        }
+        assertEquals(mean, shifted.estimate(), 1e-4);
+        assertTrue(shifted.excludesZero(), shifted.toString());
+    }
+
+    @Test
+    void refusesBootstrapsTooLargeToRun() {
+        GaussianStatistics reference = new GaussianStatistics("ref", 0, new double[2048], identity(2048));
+        List<ImageFeatures> one = List.of(new ImageFeatures("p", 1, new float[2048]), new ImageFeatures("p", 2, new float[2048]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FidIntervals.fid(one, reference, Bootstrap.standard(1)));
+        assertTrue(e.getMessage().startsWith("an FID bootstrap of 2 images × D=2048 with 2000 resamples is too large"), e.getMessage());
+    }
+
+    static double[] identity(int d) {
+        double[] m = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            m[i * d + i] = 1;
+        }
+        return m;
+    }
+}
