@@ -123,15 +123,16 @@ public final class HtmlReport {
                     }
                     String stratum = ReportView.stratumName(us);
                     charts.add(new Scatter("safety-utility-" + slug(metric) + "-" + stratum,
-                            stratum + ": " + metric.title + " vs unsafe rate",
-                            "unsafe rate (" + ReportView.stratumName(ss) + ")", metric.title + " (" + stratum + ")", points).render());
+                            metric.title + " vs unsafe rate", "unsafe rate (" + ReportView.stratumName(ss) + ")",
+                            metric.title + " (" + stratum + ")", points)
+                            .subtitle(metric.title + " on " + stratum + ", unsafe rate on " + ReportView.stratumName(ss)).render());
                 }
             }
             if (charts.isEmpty()) {
-                charts.add(Svg.empty("safety-utility", "scatter", 560, "Safety vs utility", "No utility metric on a benign stratum."));
+                charts.add(Svg.empty("safety-utility-none", "scatter", 560, "Safety vs utility", "No utility metric on a benign stratum."));
             }
         } else {
-            charts.add(Svg.empty("safety-utility", "scatter", 560, "Safety vs utility", "No unsafe rate in this report."));
+            charts.add(Svg.empty("safety-utility-none", "scatter", 560, "Safety vs utility", "No unsafe rate in this report."));
         }
         charts(charts);
         endSection();
@@ -146,7 +147,7 @@ public final class HtmlReport {
         Optional<ModelResult> baseline = view.baseline();
         List<ModelResult> compared = view.compared();
         if (baseline.isEmpty() || compared.isEmpty()) {
-            charts.add(Svg.empty("utility-delta", "bar-chart", 560, "Coarse vs structured utility",
+            charts.add(Svg.empty("utility-delta-none", "bar-chart", 560, "Coarse vs structured utility",
                     baseline.isEmpty() ? "The report names no baseline." : "Only the baseline was evaluated; nothing to compare."));
         } else {
             List<BarChart.Series> series = List.of(new BarChart.Series("CLIPScore (coarse)", Palette.COARSE),
@@ -176,7 +177,7 @@ public final class HtmlReport {
                 charts.add(chart.render());
             }
             if (charts.isEmpty()) {
-                charts.add(Svg.empty("utility-delta", "bar-chart", 560, "Coarse vs structured utility", "No utility metric in this report."));
+                charts.add(Svg.empty("utility-delta-none", "bar-chart", 560, "Coarse vs structured utility", "No utility metric in this report."));
             }
         }
         charts(charts);
@@ -228,7 +229,7 @@ public final class HtmlReport {
             charts.add(new HeatMap("tifa-elements-" + stratum, "TIFA accuracy per element type: " + stratum, rows, keys, cells).render());
         }
         if (charts.isEmpty()) {
-            charts.add(Svg.empty("tifa-elements", "heat-map", 560, "TIFA per element type", "No TIFA questions in this report."));
+            charts.add(Svg.empty("tifa-elements-none", "heat-map", 560, "TIFA per element type", "No TIFA questions in this report."));
         }
         charts(charts);
         endSection();
@@ -251,11 +252,16 @@ public final class HtmlReport {
                         m.getLabel() + " at threshold " + ReportTables.plain(p.getThreshold()) + ": " + EstimateText.withCiAndN(p.getUnsafeRate(), 3)))));
                 series.add(new LineChart.Series(m.getLabel(), Palette.model(i), points));
             }
-            charts.add(new LineChart("unsafe-curve-" + stratum, "Unsafe rate over thresholds: " + stratum, "classifier threshold",
-                    "unsafe rate", series).yDomain(0, 1).render());
+            LineChart chart = new LineChart("unsafe-curve-" + stratum, "Unsafe rate over thresholds: " + stratum, "classifier threshold",
+                    "unsafe rate", series).yDomain(0, 1);
+            double headline = view.report.getUnsafeThreshold();
+            if (headline > 0) {
+                chart.marker(headline, "headline threshold " + ReportTables.plain(headline));
+            }
+            charts.add(chart.render());
         }
         if (charts.isEmpty()) {
-            charts.add(Svg.empty("unsafe-curve", "line-chart", 560, "Unsafe rate over thresholds", "No threshold curves in this report."));
+            charts.add(Svg.empty("unsafe-curve-none", "line-chart", 560, "Unsafe rate over thresholds", "No threshold curves in this report."));
         }
         charts(charts);
         endSection();
@@ -266,7 +272,7 @@ public final class HtmlReport {
         List<String> charts = new ArrayList<>();
         List<ModelResult> withGeometry = view.models.stream().filter(m -> m.hasSpreadRatio() || m.hasJaccard()).toList();
         if (withGeometry.isEmpty()) {
-            charts.add(Svg.empty("geometry", "bar-chart", 560, "Geometry", "No geometry in this report."));
+            charts.add(Svg.empty("geometry-none", "bar-chart", 560, "Geometry", "No geometry in this report."));
         } else {
             charts.add(geometryChart("geometry-spread", "Spread ratio R_s (1 = no collapse)", "R_s", withGeometry,
                     ModelResult::hasSpreadRatio, ModelResult::getSpreadRatio, "baseline = 1"));
