@@ -125,7 +125,7 @@ public final class HtmlReport {
                     charts.add(new Scatter("safety-utility-" + slug(metric) + "-" + stratum,
                             metric.title + " vs unsafe rate", "unsafe rate (" + ReportView.stratumName(ss) + ")",
                             metric.title + " (" + stratum + ")", points)
-                            .subtitle(metric.title + " on " + stratum + ", unsafe rate on " + ReportView.stratumName(ss)).render());
+                            .subtitle("utility on " + stratum + "; safety on " + ReportView.stratumName(ss)).render());
                 }
             }
             if (charts.isEmpty()) {

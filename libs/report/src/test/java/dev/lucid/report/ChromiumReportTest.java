@@ -143,6 +143,17 @@ class ChromiumReportTest {
         assertTrue(empty.asText().contains("Only the baseline was evaluated"), empty.asText());
     }
 
+    @Test
+    void seesPageErrorsWhenThereAreSome(@TempDir Path dir) throws Exception {
+        // The error checks above would pass vacuously if errors were never collected; a broken page shows they are.
+        Path file = dir.resolve("broken.html");
+        Files.writeString(file, "<!DOCTYPE html><html><body><script>console.error('lucid-test-console');"
+                + "throw new Error('lucid-test-exception');</script></body></html>");
+        List<String> errors = ReportPage.load(session, file, 800, 600, TIMEOUT).errors();
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("console.error: ") && e.contains("lucid-test-console")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith("exception: ") && e.contains("lucid-test-exception")), errors.toString());
+    }
+
     private static int[] box(JsonNode r, BufferedImage shot) {
         int x0 = Math.max(0, (int) Math.ceil(r.get("x").asDouble()));
         int y0 = Math.max(0, (int) Math.ceil(r.get("y").asDouble()));
