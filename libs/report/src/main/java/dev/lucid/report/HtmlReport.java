@@ -16,6 +16,7 @@ import dev.lucid.report.svg.Svg;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -82,7 +83,7 @@ public final class HtmlReport {
                 for (ReportTables.Reason reason : reasons) {
                     String v = ReportView.verdictName(reason.verdict());
                     out.append("<li><strong>").append(escape(reason.model())).append("</strong> / ").append(escape(reason.stratum()))
-                            .append(": <span class=\"verdict-").append(v.isEmpty() ? "none" : v.toLowerCase(java.util.Locale.ROOT)).append("\">")
+                            .append(": <span class=\"verdict-").append(v.isEmpty() ? "none" : v.toLowerCase(Locale.ROOT)).append("\">")
                             .append(escape(v.isEmpty() ? EstimateText.ABSENT : v)).append("</span>");
                     if (!reason.reason().isEmpty()) {
                         out.append(" — ").append(escape(reason.reason()));
@@ -384,7 +385,7 @@ public final class HtmlReport {
     }
 
     private static String slug(StratumMetric m) {
-        return m == StratumMetric.CLIP_SCORE ? "clip" : m.name().toLowerCase(java.util.Locale.ROOT);
+        return m == StratumMetric.CLIP_SCORE ? "clip" : m.name().toLowerCase(Locale.ROOT);
     }
 
     private static double low(Estimate e) {
@@ -421,7 +422,7 @@ public final class HtmlReport {
                 .append(".reasons{font-size:14px;padding-left:20px}.reasons span{padding:1px 6px;border-radius:3px}\n")
                 .append(".empty{color:#777}details{margin:4px 0 12px}summary{cursor:pointer;color:#444}\n");
         VERDICT_COLORS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> c.append(".verdict-")
-                .append(ReportView.verdictName(e.getKey()).toLowerCase(java.util.Locale.ROOT)).append("{background:")
+                .append(ReportView.verdictName(e.getKey()).toLowerCase(Locale.ROOT)).append("{background:")
                 .append(e.getValue()).append(";color:#fff;font-weight:600}\n"));
         c.append(".verdict-baseline{background:#eceff1;color:#333}.verdict-none{color:#999}.verdict-unknown{background:#444;color:#fff}\n");
         return c.toString();

@@ -7,6 +7,7 @@ import dev.lucid.api.v1.Verdict;
 import dev.lucid.report.chromium.DevToolsSession;
 import dev.lucid.report.chromium.HeadlessChromium;
 import dev.lucid.report.chromium.ReportPage;
+import dev.lucid.report.chromium.ReportScreenshot;
 import dev.lucid.report.svg.Palette;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -141,6 +142,17 @@ class ChromiumReportTest {
         JsonNode empty = load(ReportFixtures.onlyBaseline(), dir, "only-baseline-again")
                 .evaluate("document.getElementById('utility-delta-none').textContent");
         assertTrue(empty.asText().contains("Only the baseline was evaluated"), empty.asText());
+    }
+
+    @Test
+    void screenshotToolWritesAPngOfTheAskedSize(@TempDir Path dir) throws Exception {
+        Path html = dir.resolve("report.html");
+        Files.writeString(html, ReportRenderer.render(ReportFixtures.realistic(), ReportFormat.REPORT_FORMAT_HTML));
+        Path png = dir.resolve("shots/report.png");
+        assertEquals(List.of(), ReportScreenshot.capture(html, png, 1000, 700));
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(1000, img.getWidth());
+        assertEquals(700, img.getHeight());
     }
 
     @Test
