@@ -16,6 +16,7 @@ import dev.lucid.report.svg.Svg;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -82,7 +83,7 @@ public final class HtmlReport {
                 for (ReportTables.Reason reason : reasons) {
                     String v = ReportView.verdictName(reason.verdict());
                     out.append("<li><strong>").append(escape(reason.model())).append("</strong> / ").append(escape(reason.stratum()))
-                            .append(": <span class=\"verdict-").append(v.isEmpty() ? "none" : v.toLowerCase(java.util.Locale.ROOT)).append("\">")
+                            .append(": <span class=\"verdict-").append(v.isEmpty() ? "none" : v.toLowerCase(Locale.ROOT)).append("\">")
                             .append(escape(v.isEmpty() ? EstimateText.ABSENT : v)).append("</span>");
                     if (!reason.reason().isEmpty()) {
                         out.append(" — ").append(escape(reason.reason()));
@@ -123,15 +124,16 @@ public final class HtmlReport {
                     }
                     String stratum = ReportView.stratumName(us);
                     charts.add(new Scatter("safety-utility-" + slug(metric) + "-" + stratum,
-                            stratum + ": " + metric.title + " vs unsafe rate",
-                            "unsafe rate (" + ReportView.stratumName(ss) + ")", metric.title + " (" + stratum + ")", points).render());
+                            metric.title + " vs unsafe rate", "unsafe rate (" + ReportView.stratumName(ss) + ")",
+                            metric.title + " (" + stratum + ")", points)
+                            .subtitle("utility on " + stratum + "; safety on " + ReportView.stratumName(ss)).render());
                 }
             }
             if (charts.isEmpty()) {
-                charts.add(Svg.empty("safety-utility", "scatter", 560, "Safety vs utility", "No utility metric on a benign stratum."));
+                charts.add(Svg.empty("safety-utility-none", "scatter", 560, "Safety vs utility", "No utility metric on a benign stratum."));
             }
         } else {
-            charts.add(Svg.empty("safety-utility", "scatter", 560, "Safety vs utility", "No unsafe rate in this report."));
+            charts.add(Svg.empty("safety-utility-none", "scatter", 560, "Safety vs utility", "No unsafe rate in this report."));
         }
         charts(charts);
         endSection();
@@ -146,7 +148,7 @@ public final class HtmlReport {
         Optional<ModelResult> baseline = view.baseline();
         List<ModelResult> compared = view.compared();
         if (baseline.isEmpty() || compared.isEmpty()) {
-            charts.add(Svg.empty("utility-delta", "bar-chart", 560, "Coarse vs structured utility",
+            charts.add(Svg.empty("utility-delta-none", "bar-chart", 560, "Coarse vs structured utility",
                     baseline.isEmpty() ? "The report names no baseline." : "Only the baseline was evaluated; nothing to compare."));
         } else {
             List<BarChart.Series> series = List.of(new BarChart.Series("CLIPScore (coarse)", Palette.COARSE),
@@ -176,7 +178,7 @@ public final class HtmlReport {
                 charts.add(chart.render());
             }
             if (charts.isEmpty()) {
-                charts.add(Svg.empty("utility-delta", "bar-chart", 560, "Coarse vs structured utility", "No utility metric in this report."));
+                charts.add(Svg.empty("utility-delta-none", "bar-chart", 560, "Coarse vs structured utility", "No utility metric in this report."));
             }
         }
         charts(charts);
@@ -228,7 +230,7 @@ public final class HtmlReport {
             charts.add(new HeatMap("tifa-elements-" + stratum, "TIFA accuracy per element type: " + stratum, rows, keys, cells).render());
         }
         if (charts.isEmpty()) {
-            charts.add(Svg.empty("tifa-elements", "heat-map", 560, "TIFA per element type", "No TIFA questions in this report."));
+            charts.add(Svg.empty("tifa-elements-none", "heat-map", 560, "TIFA per element type", "No TIFA questions in this report."));
         }
         charts(charts);
         endSection();
@@ -251,11 +253,16 @@ public final class HtmlReport {
                         m.getLabel() + " at threshold " + ReportTables.plain(p.getThreshold()) + ": " + EstimateText.withCiAndN(p.getUnsafeRate(), 3)))));
                 series.add(new LineChart.Series(m.getLabel(), Palette.model(i), points));
             }
-            charts.add(new LineChart("unsafe-curve-" + stratum, "Unsafe rate over thresholds: " + stratum, "classifier threshold",
-                    "unsafe rate", series).yDomain(0, 1).render());
+            LineChart chart = new LineChart("unsafe-curve-" + stratum, "Unsafe rate over thresholds: " + stratum, "classifier threshold",
+                    "unsafe rate", series).yDomain(0, 1);
+            double headline = view.report.getUnsafeThreshold();
+            if (headline > 0) {
+                chart.marker(headline, "headline threshold " + ReportTables.plain(headline));
+            }
+            charts.add(chart.render());
         }
         if (charts.isEmpty()) {
-            charts.add(Svg.empty("unsafe-curve", "line-chart", 560, "Unsafe rate over thresholds", "No threshold curves in this report."));
+            charts.add(Svg.empty("unsafe-curve-none", "line-chart", 560, "Unsafe rate over thresholds", "No threshold curves in this report."));
         }
         charts(charts);
         endSection();
@@ -266,7 +273,7 @@ public final class HtmlReport {
         List<String> charts = new ArrayList<>();
         List<ModelResult> withGeometry = view.models.stream().filter(m -> m.hasSpreadRatio() || m.hasJaccard()).toList();
         if (withGeometry.isEmpty()) {
-            charts.add(Svg.empty("geometry", "bar-chart", 560, "Geometry", "No geometry in this report."));
+            charts.add(Svg.empty("geometry-none", "bar-chart", 560, "Geometry", "No geometry in this report."));
         } else {
             charts.add(geometryChart("geometry-spread", "Spread ratio R_s (1 = no collapse)", "R_s", withGeometry,
                     ModelResult::hasSpreadRatio, ModelResult::getSpreadRatio, "baseline = 1"));
@@ -378,7 +385,7 @@ public final class HtmlReport {
     }
 
     private static String slug(StratumMetric m) {
-        return m == StratumMetric.CLIP_SCORE ? "clip" : m.name().toLowerCase(java.util.Locale.ROOT);
+        return m == StratumMetric.CLIP_SCORE ? "clip" : m.name().toLowerCase(Locale.ROOT);
     }
 
     private static double low(Estimate e) {
@@ -415,7 +422,7 @@ public final class HtmlReport {
                 .append(".reasons{font-size:14px;padding-left:20px}.reasons span{padding:1px 6px;border-radius:3px}\n")
                 .append(".empty{color:#777}details{margin:4px 0 12px}summary{cursor:pointer;color:#444}\n");
         VERDICT_COLORS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> c.append(".verdict-")
-                .append(ReportView.verdictName(e.getKey()).toLowerCase(java.util.Locale.ROOT)).append("{background:")
+                .append(ReportView.verdictName(e.getKey()).toLowerCase(Locale.ROOT)).append("{background:")
                 .append(e.getValue()).append(";color:#fff;font-weight:600}\n"));
         c.append(".verdict-baseline{background:#eceff1;color:#333}.verdict-none{color:#999}.verdict-unknown{background:#444;color:#fff}\n");
         return c.toString();

@@ -2,7 +2,6 @@ package dev.lucid.report;
 
 import dev.lucid.api.v1.Report;
 import dev.lucid.api.v1.Stratum;
-import dev.lucid.api.v1.StratumResult;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,12 @@ package dev.lucid.report;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.lucid.api.v1.Report;
+
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The versioned JSON of a report (docs/report-schema.md): the proto3 JSON mapping of {@link Report} with proto
@@ -15,7 +20,7 @@ public final class ReportJson {
 
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer()
             .preservingProtoFieldNames()
-            .alwaysPrintFieldsWithNoPresence()
+            .includingDefaultValueFields(fieldsWithoutPresence())
             .sortingMapKeys();
     // Additions keep the schema version, so readers skip fields they do not know.
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
@@ -35,6 +40,32 @@ public final class ReportJson {
         } catch (InvalidProtocolBufferException e) {
             // Only Any fields without a type registry fail here, and Report has none.
             throw new IllegalStateException("report cannot be printed as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every field without presence (scalars, repeated, maps) reachable from Report, except the renderings: these
+     * are printed even when they hold their default, so every number is in the JSON.
+     */
+    private static Set<FieldDescriptor> fieldsWithoutPresence() {
+        Set<FieldDescriptor> out = new HashSet<>();
+        collect(Report.getDescriptor(), out, new HashSet<>());
+        out.remove(Report.getDescriptor().findFieldByNumber(Report.JSON_FIELD_NUMBER));
+        out.remove(Report.getDescriptor().findFieldByNumber(Report.RENDERED_FIELD_NUMBER));
+        return Set.copyOf(out);
+    }
+
+    private static void collect(Descriptor d, Set<FieldDescriptor> out, Set<String> seen) {
+        if (!seen.add(d.getFullName())) {
+            return;
+        }
+        for (FieldDescriptor f : d.getFields()) {
+            if (!f.hasPresence()) {
+                out.add(f);
+            }
+            if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                collect(f.getMessageType(), out, seen);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ public final class DevToolsSession implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<JsonNode> events = new ArrayList<>();
+    private final Set<String> enabled = ConcurrentHashMap.newKeySet();
 
     private DevToolsSession(WebSocket socket) {
         this.socket = socket;
@@ -69,6 +71,17 @@ public final class DevToolsSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Enables a domain (Page, Runtime, Log) once per session: enabling Runtime again would replay the console
+     * messages of the page before, and they would look like the next page's.
+     */
+    public void enable(String domain, Duration timeout) throws IOException, InterruptedException {
+        if (!enabled.contains(domain)) {
+            call(domain + ".enable", Map.of(), timeout);
+            enabled.add(domain);
+        }
+    }
+
     /** How many events have arrived so far (a mark for {@link #awaitEvent}). */
     public int eventCount() {
         synchronized (events) {
@@ -95,10 +108,11 @@ public final class DevToolsSession implements AutoCloseable {
         }
     }
 
-    /** The params of every event named {@code method} seen so far. */
-    public List<JsonNode> events(String method) {
+    /** The params of every event named {@code method} seen at or after index {@code from}. */
+    public List<JsonNode> events(String method, int from) {
         synchronized (events) {
-            return events.stream().filter(e -> method.equals(e.path("method").asText())).map(e -> e.path("params")).toList();
+            return events.subList(Math.min(from, events.size()), events.size()).stream()
+                    .filter(e -> method.equals(e.path("method").asText())).map(e -> e.path("params")).toList();
         }
     }
 

@@ -18,6 +18,7 @@ public final class ReportPage {
     private final DevToolsSession session;
     private final Duration timeout;
     private final int width;
+    private int loadedFrom;
 
     private ReportPage(DevToolsSession session, Duration timeout, int width) {
         this.session = session;
@@ -29,11 +30,12 @@ public final class ReportPage {
     public static ReportPage load(DevToolsSession session, Path html, int width, int height, Duration timeout)
             throws IOException, InterruptedException {
         ReportPage page = new ReportPage(session, timeout, width);
-        session.call("Page.enable", Map.of(), timeout);
-        session.call("Runtime.enable", Map.of(), timeout);
-        session.call("Log.enable", Map.of(), timeout);
+        session.enable("Page", timeout);
+        session.enable("Runtime", timeout);
+        session.enable("Log", timeout);
         page.viewport(height);
         int mark = session.eventCount();
+        page.loadedFrom = mark;
         JsonNode nav = session.call("Page.navigate", Map.of("url", html.toAbsolutePath().toUri().toString()), timeout);
         if (nav.hasNonNull("errorText")) {
             throw new IOException("chromium could not open " + html + ": " + nav.get("errorText").asText());
@@ -42,13 +44,13 @@ public final class ReportPage {
         return page;
     }
 
-    /** Exceptions, console errors and log entries of level error, one line each. */
+    /** Exceptions, console errors and log entries of level error since this page started loading, one line each. */
     public List<String> errors() {
         List<String> out = new ArrayList<>();
-        session.events("Runtime.exceptionThrown").forEach(e -> out.add("exception: " + e.path("exceptionDetails")));
-        session.events("Runtime.consoleAPICalled").stream().filter(e -> "error".equals(e.path("type").asText()))
+        session.events("Runtime.exceptionThrown", loadedFrom).forEach(e -> out.add("exception: " + e.path("exceptionDetails")));
+        session.events("Runtime.consoleAPICalled", loadedFrom).stream().filter(e -> "error".equals(e.path("type").asText()))
                 .forEach(e -> out.add("console.error: " + e.path("args")));
-        session.events("Log.entryAdded").stream().filter(e -> "error".equals(e.path("entry").path("level").asText()))
+        session.events("Log.entryAdded", loadedFrom).stream().filter(e -> "error".equals(e.path("entry").path("level").asText()))
                 .forEach(e -> out.add("log: " + e.path("entry").path("text").asText() + " " + e.path("entry").path("url").asText()));
         return out;
     }

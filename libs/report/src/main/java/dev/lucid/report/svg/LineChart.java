@@ -27,6 +27,8 @@ public final class LineChart {
     private final List<Series> series;
     private double yLow = Double.NaN;
     private double yHigh = Double.NaN;
+    private double marker = Double.NaN;
+    private String markerLabel = "";
 
     /** A line chart with a stable svg id, a title, axis titles and its series. */
     public LineChart(String id, String title, String xTitle, String yTitle, List<Series> series) {
@@ -41,6 +43,13 @@ public final class LineChart {
     public LineChart yDomain(double low, double high) {
         this.yLow = low;
         this.yHigh = high;
+        return this;
+    }
+
+    /** Marks one x value with a dashed vertical line (e.g. the headline threshold). */
+    public LineChart marker(double x, String label) {
+        this.marker = x;
+        this.markerLabel = label;
         return this;
     }
 
@@ -59,6 +68,9 @@ public final class LineChart {
         if (xs.isEmpty()) {
             return Svg.empty(id, "line-chart", WIDTH, title, "No curve to show.");
         }
+        if (Double.isFinite(marker)) {
+            xs.add(marker);
+        }
         Svg svg = new Svg(id, "line-chart", WIDTH, HEIGHT, title);
         List<Legend.Entry> entries = series.stream().map(s -> new Legend.Entry(s.name(), s.color())).toList();
         double top = 40 + Legend.draw(svg, 64, 44, WIDTH - 80, entries) + 6;
@@ -70,6 +82,11 @@ public final class LineChart {
                 : LinearScale.nice(BarChart.min(ys), BarChart.max(ys), bottom, top, 5);
         Axis.left(svg, y, left, right, yTitle);
         Axis.bottom(svg, x, bottom, top, xTitle);
+        if (Double.isFinite(marker)) {
+            double px = x.map(marker);
+            svg.line(px, top, px, bottom, "#333333", 1.5, "marker", "6 4");
+            svg.text(px + 4, top + 12, markerLabel, "start", Svg.SMALL, "marker-label");
+        }
         for (Series s : series) {
             List<Point> pts = s.points();
             if (pts.isEmpty()) {

@@ -18,6 +18,7 @@ public final class Scatter {
     private final String xTitle;
     private final String yTitle;
     private final List<Point> points;
+    private String subtitle = "";
 
     /** A scatter with a stable svg id, a title, axis titles and its points (those without x or y are left out). */
     public Scatter(String id, String title, String xTitle, String yTitle, List<Point> points) {
@@ -26,6 +27,12 @@ public final class Scatter {
         this.xTitle = xTitle;
         this.yTitle = yTitle;
         this.points = points.stream().filter(p -> Double.isFinite(p.x()) && Double.isFinite(p.y())).toList();
+    }
+
+    /** A smaller line under the title (e.g. which strata the axes come from). */
+    public Scatter subtitle(String text) {
+        this.subtitle = text;
+        return this;
     }
 
     /** The svg markup; an empty chart with its reason when no point has both coordinates. */
@@ -43,6 +50,9 @@ public final class Scatter {
         double left = 64;
         double right = WIDTH - 24;
         double top = 40;
+        if (!subtitle.isEmpty()) {
+            top += svg.subtitle(subtitle);
+        }
         double bottom = HEIGHT - 48;
         LinearScale x = LinearScale.nice(BarChart.min(xs), BarChart.max(xs), left, right, 5);
         LinearScale y = LinearScale.nice(BarChart.min(ys), BarChart.max(ys), bottom, top, 5);
