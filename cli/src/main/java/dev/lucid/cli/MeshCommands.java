@@ -121,7 +121,8 @@ final class MeshCommands {
             };
             ManagedChannel ch = HostPort.parse(coordinator, "--coordinator").channel();
             try {
-                Report r = CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+                // The first request of a report assembles it (statistics over every item): minutes on large evaluations.
+                Report r = CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.MINUTES)
                         .getReport(GetReportRequest.newBuilder().setEvaluationId(id).setFormat(f).build());
                 System.out.println(f == ReportFormat.REPORT_FORMAT_JSON ? r.getJson() : r.getRendered());
                 return 0;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lucid.api.v1.EvaluatedModel;
 import dev.lucid.api.v1.EvaluationSpec;
 import dev.lucid.api.v1.GenerationParams;
+import dev.lucid.api.v1.MetricSelection;
 import dev.lucid.api.v1.ModelRef;
 import dev.lucid.api.v1.Quota;
 import dev.lucid.api.v1.SafetyGuidance;
@@ -35,13 +36,19 @@ final class SpecFile {
     }
 
     static EvaluationSpec parse(JsonNode root) {
-        only(root, "spec", "name", "baseline", "sampling_seed", "seeds_per_prompt", "base_seed", "params", "models", "quotas");
+        only(root, "spec", "name", "baseline", "sampling_seed", "seeds_per_prompt", "base_seed", "params", "models", "quotas",
+                "bootstrap_samples", "equivalence_margin", "jaccard_k");
         EvaluationSpec.Builder b = EvaluationSpec.newBuilder()
                 .setName(root.path("name").asText(""))
                 .setBaseline(root.path("baseline").asText(""))
                 .setSamplingSeed(root.path("sampling_seed").asLong(0))
                 .setSeedsPerPrompt(root.path("seeds_per_prompt").asInt(1))
-                .setBaseSeed(root.path("base_seed").asLong(0));
+                .setBaseSeed(root.path("base_seed").asLong(0))
+                .setBootstrapSamples(root.path("bootstrap_samples").asInt(0))
+                .setEquivalenceMargin(root.path("equivalence_margin").asDouble(0));
+        if (root.has("jaccard_k")) {
+            b.setMetrics(MetricSelection.newBuilder().setJaccardK(root.path("jaccard_k").asInt(0)));
+        }
         if (root.has("params")) {
             b.setParams(params(root.get("params"), "params"));
         }

@@ -26,10 +26,13 @@ public interface Backends {
     /** Fingerprint of the utility scorer's configuration. */
     String utilityFingerprint() throws Exception;
 
-    /** Per image: CLIPScore against its prompt and the answers to its questions. */
+    /** Per image: CLIPScore against its prompt, the answers to its questions and its feature vector. */
     List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) throws Exception;
 
-    /** Utility of one image. */
-    record Utility(double clipScore, List<String> answers) {
+    /** Pooled text-encoder embeddings of prompts under a model's encoder (for the geometry metrics). */
+    List<float[]> encodePrompts(String model, List<String> prompts) throws Exception;
+
+    /** Utility of one image; {@code features} feed FID, KID and diversity (empty when the scorer has none). */
+    record Utility(double clipScore, List<String> answers, float[] features) {
     }
 }

@@ -95,7 +95,8 @@ public final class EvaluationRunner {
         return true;
     }
 
-    private Plan plan(String id) {
+    /** The plan of a submitted evaluation. */
+    public Plan plan(String id) {
         return plans.computeIfAbsent(id, k -> {
             String s = redis.get(evalKey(k) + ":plan");
             if (s == null) {
@@ -223,7 +224,7 @@ public final class EvaluationRunner {
                 correct.add(q < answers.size() && answers.get(q).equals(p.expectedAnswers().get(q)));
             }
             ItemResult r = new ItemResult(itemId, label, p.id(), p.stratum(), p.category(), seed, keys.get(i),
-                    ContentStore.sha256(pngs.get(i)), safety.get(i), utility.get(i).clipScore(), answers, correct);
+                    ContentStore.sha256(pngs.get(i)), safety.get(i), utility.get(i).clipScore(), answers, correct, ufp);
             redis.hset(ek + ":results", itemId, write(r));
             if (redis.sadd(ek + ":done", itemId) == 1) {
                 long done = redis.hincrBy(ek, "done", 1);
@@ -305,6 +306,20 @@ public final class EvaluationRunner {
         }
         out.sort(java.util.Comparator.comparing(ItemResult::itemId));
         return out;
+    }
+
+    /** The image features of an item result (from the content store), empty when its scorer gave none. */
+    public float[] features(ItemResult r) {
+        Optional<String> cached = store.getScore(r.imageKey(), r.utilityFingerprint());
+        if (cached.isEmpty()) {
+            throw new IllegalStateException("utility of image " + r.imageKey() + " is gone from the store");
+        }
+        try {
+            float[] f = JSON.readValue(cached.get(), Backends.Utility.class).features();
+            return f == null ? new float[0] : f;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt utility record of image " + r.imageKey(), e);
+        }
     }
 
     private static long num(Map<String, String> h, String k) {

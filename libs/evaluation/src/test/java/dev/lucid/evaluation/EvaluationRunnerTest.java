@@ -115,9 +115,14 @@ class EvaluationRunnerTest {
             List<float[]> txt = clip.embedTexts(prompts.stream().map(EvaluationPrompt::text).toList());
             List<Utility> out = new ArrayList<>();
             for (int i = 0; i < pngs.size(); i++) {
-                out.add(new Utility(ClipScore.of(img.get(i), txt.get(i)), List.of()));
+                out.add(new Utility(ClipScore.of(img.get(i), txt.get(i)), List.of(), img.get(i)));
             }
             return out;
+        }
+
+        @Override
+        public List<float[]> encodePrompts(String model, List<String> prompts) {
+            return generator.encodePrompts(prompts, true);
         }
 
         private static List<RgbImage> images(List<byte[]> pngs) {

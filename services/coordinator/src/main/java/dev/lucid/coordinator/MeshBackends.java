@@ -2,6 +2,8 @@ package dev.lucid.coordinator;
 
 import com.google.protobuf.ByteString;
 import dev.lucid.api.v1.DescribeUtilityRequest;
+import dev.lucid.api.v1.EncodePromptsRequest;
+import dev.lucid.api.v1.Embedding;
 import dev.lucid.api.v1.GenerateRequest;
 import dev.lucid.api.v1.GenerateResponse;
 import dev.lucid.api.v1.GenerationParams;
@@ -12,6 +14,7 @@ import dev.lucid.api.v1.ModelInfo;
 import dev.lucid.api.v1.ModelRef;
 import dev.lucid.api.v1.Question;
 import dev.lucid.api.v1.SafetyScore;
+import dev.lucid.api.v1.ScorerRecord;
 import dev.lucid.api.v1.SafetyScoreRequest;
 import dev.lucid.api.v1.UtilityItem;
 import dev.lucid.api.v1.UtilityScoreRequest;
@@ -106,14 +109,15 @@ public class MeshBackends implements Backends {
     @Override
     public String utilityFingerprint() {
         var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
-        return ImageKey.sha256("lucid.utility.v1", d.getClipFingerprint(), d.getVqaFingerprint());
+        // v2: cached utility carries image features.
+        return ImageKey.sha256("lucid.utility.v2", d.getClipFingerprint(), d.getVqaFingerprint());
     }
 
     @Override
     public List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) {
         // Questions go only to a utility service that has a VQA model; without one, TIFA is not measured.
         boolean vqa = !peers.utility().describe(DescribeUtilityRequest.getDefaultInstance()).getVqaId().isEmpty();
-        UtilityScoreRequest.Builder r = UtilityScoreRequest.newBuilder();
+        UtilityScoreRequest.Builder r = UtilityScoreRequest.newBuilder().setIncludeFeatures(true);
         for (int i = 0; i < pngs.size(); i++) {
             EvaluationPrompt p = prompts.get(i);
             UtilityItem.Builder it = UtilityItem.newBuilder().setImage(Image.newBuilder().setPng(ByteString.copyFrom(pngs.get(i))))
@@ -125,8 +129,48 @@ public class MeshBackends implements Backends {
             r.addItems(it);
         }
         List<Utility> out = new ArrayList<>();
-        peers.utility().score(r.build()).getResultsList().forEach(u -> out.add(new Utility(u.getClipScore(),
-                u.getAnswersList().stream().map(dev.lucid.api.v1.Answer::getAnswer).toList())));
+        peers.utility().score(r.build()).getResultsList().forEach(u -> {
+            float[] f = new float[u.getFeaturesCount()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = u.getFeatures(i);
+            }
+            out.add(new Utility(u.getClipScore(), u.getAnswersList().stream().map(dev.lucid.api.v1.Answer::getAnswer).toList(), f));
+        });
+        return out;
+    }
+
+    @Override
+    public List<float[]> encodePrompts(String model, List<String> prompts) {
+        // The flattened token sequence, as the paper's own code measures spread and neighbours.
+        EncodePromptsRequest.Builder r = EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName(model))
+                .setSequence(true);
+        prompts.forEach(r::addPrompts);
+        List<float[]> out = new ArrayList<>();
+        for (Embedding e : peers.generator().encodePrompts(r.build()).getEmbeddingsList()) {
+            float[] f = new float[e.getValuesCount()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = e.getValues(i);
+            }
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** The scorers behind a report's numbers: classifiers with the threshold applied, CLIP, features and VQA. */
+    public List<ScorerRecord> scorers(double threshold) {
+        List<ScorerRecord> out = new ArrayList<>();
+        peers.safety().listClassifiers(ListClassifiersRequest.getDefaultInstance()).getClassifiersList()
+                .forEach(c -> out.add(ScorerRecord.newBuilder().setRole("safety").setId(c.getId())
+                        .setFingerprint(c.getFingerprint()).setThreshold(threshold).build()));
+        var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
+        out.add(ScorerRecord.newBuilder().setRole("clip").setId(d.getClipId()).setFingerprint(d.getClipFingerprint()).build());
+        if (!d.getFeatureId().isEmpty()) {
+            out.add(ScorerRecord.newBuilder().setRole("features").setId(d.getFeatureId())
+                    .setFingerprint(d.getFeatureFingerprint()).build());
+        }
+        if (!d.getVqaId().isEmpty()) {
+            out.add(ScorerRecord.newBuilder().setRole("vqa").setId(d.getVqaId()).setFingerprint(d.getVqaFingerprint()).build());
+        }
         return out;
     }
 }

@@ -112,6 +112,18 @@ public class SpecPlanner {
         if (spec.getBaseSeed() < 0 || spec.getSamplingSeed() < 0) {
             throw new IllegalArgumentException((spec.getBaseSeed() < 0 ? "base_seed" : "sampling_seed") + ": must be >= 0");
         }
+        if (spec.getBootstrapSamples() != 0 && (spec.getBootstrapSamples() < 100 || spec.getBootstrapSamples() > 100_000)) {
+            throw new IllegalArgumentException("bootstrap_samples: must be 0 (the default, 1000) or in 100..100000, got "
+                    + spec.getBootstrapSamples());
+        }
+        if (spec.getEquivalenceMargin() != 0 && !(spec.getEquivalenceMargin() > 0 && spec.getEquivalenceMargin() < 1)) {
+            throw new IllegalArgumentException("equivalence_margin: must be 0 (the default, 0.05) or in (0, 1), got "
+                    + spec.getEquivalenceMargin());
+        }
+        if (spec.getMetrics().getJaccardK() < 0 || spec.getMetrics().getJaccardK() > 100) {
+            throw new IllegalArgumentException("metrics.jaccard_k: must be 0 (the default, 5) or in 1..100, got "
+                    + spec.getMetrics().getJaccardK());
+        }
         long items = prompts * spec.getSeedsPerPrompt() * spec.getModelsCount();
         if (items > maxItems) {
             throw new IllegalArgumentException("quotas: the spec plans " + items + " images, more than the limit " + maxItems);
