@@ -77,6 +77,13 @@ $CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/uninte
 check "same spec, same evaluation id" '[ "$ID" = "$ID3" ]'
 check "the interrupted run's report equals the uninterrupted one" 'cmp -s <(numbers "$RUN/interrupted.md") <(numbers "$RUN/uninterrupted.md")'
 shas "$ID3" > "$RUN/uninterrupted.shas"
+$CLI report "$ID3" --format html --coordinator "$LUCID_COORDINATOR" > "$RUN/report.html"
+$CLI report "$ID3" --format json --coordinator "$LUCID_COORDINATOR" > "$RUN/report.json"
+check "the HTML and JSON reports come from the same evaluation" 'grep -q "<svg" "$RUN/report.html" && python3 -c "
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r[\"schema_version\"] == 1 and [m[\"label\"] for m in r[\"models\"]] == [\"base\", \"negative\"], r.keys()
+" "$RUN/report.json"'
 check "every image hash is the same in both runs (all 96 regenerated)" '[ "$($R hget lucid:eval:$ID3 generated)" = 96 ] && [ "$(wc -l < "$RUN/uninterrupted.shas")" = 96 ] && cmp -s "$RUN/interrupted.shas" "$RUN/uninterrupted.shas"'
 
 # Two generator replicas, each on its own inference server, make the same image as the evaluation did.

@@ -60,6 +60,10 @@ public class Reports {
         if (specJson != null) {
             JsonFormat.parser().merge(specJson, spec);
         }
+        // Each model with the fingerprint its images were made under (the generator's, as the items were keyed).
+        for (var m : spec.getModelsBuilderList()) {
+            m.getModelBuilder().setFingerprint(backends.modelFingerprint(m.getModel().getName()));
+        }
         var runner = evaluations.runner();
         // The bootstrap seed comes from the spec's sampling seed: the same spec (under any name) gets the same intervals.
         long seed = Long.parseUnsignedLong(ImageKey.sha256("lucid.bootstrap.v1", Long.toString(spec.getSamplingSeed()))
