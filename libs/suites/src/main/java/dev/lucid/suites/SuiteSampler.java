@@ -36,13 +36,34 @@ public final class SuiteSampler {
      * @param suites looks a suite up by id (null when unknown)
      */
     public static List<Sampled> sample(List<Quota> quotas, long seed, boolean dedup, Function<String, Suite> suites) {
+        Session session = new Session(seed, dedup);
         List<Sampled> out = new ArrayList<>();
-        Set<String> taken = new HashSet<>();
-        Set<String> texts = new HashSet<>();
         for (int qi = 0; qi < quotas.size(); qi++) {
             Quota q = quotas.get(qi);
-            String f = "quotas[" + qi + "]";
-            Suite s = suites.apply(q.suiteId());
+            out.addAll(session.fill(q, suites.apply(q.suiteId()), "quotas[" + qi + "]"));
+        }
+        return out;
+    }
+
+    /** One sampling request: remembers what earlier quotas took, so later quotas never repeat a prompt. */
+    public static final class Session {
+        private final long seed;
+        private final boolean dedup;
+        private final Set<String> taken = new HashSet<>();
+        private final Set<String> texts = new HashSet<>();
+
+        public Session(long seed, boolean dedup) {
+            this.seed = seed;
+            this.dedup = dedup;
+        }
+
+        /**
+         * Fills one quota from its suite.
+         *
+         * @param s     the quota's suite, or null when unknown
+         * @param field the quota's name in messages (e.g. {@code quotas[2]})
+         */
+        public List<Sampled> fill(Quota q, Suite s, String f) {
             if (s == null) {
                 throw new java.util.NoSuchElementException(f + ".suite_id: unknown suite '" + q.suiteId() + "'");
             }
@@ -63,9 +84,9 @@ public final class SuiteSampler {
                 }
             }
             candidates.sort((a, b) -> a.key != b.key ? Long.compareUnsigned(a.key, b.key) : Integer.compare(a.index, b.index));
-            int got = 0;
+            List<Sampled> out = new ArrayList<>();
             for (Keyed k : candidates) {
-                if (got == q.count()) {
+                if (out.size() == q.count()) {
                     break;
                 }
                 if (taken.contains(s.id() + "\n" + k.prompt.id())) {
@@ -79,16 +100,15 @@ public final class SuiteSampler {
                 texts.add(norm);
                 out.add(new Sampled(s.id(), k.prompt, q.stratum(),
                         q.category().isEmpty() ? String.join(", ", k.prompt.categories()) : q.category()));
-                got++;
             }
-            if (got < q.count()) {
+            if (out.size() < q.count()) {
                 throw new IllegalArgumentException(f + ".count: asks for " + q.count() + " prompts, but suite '" + s.id()
-                        + "' has only " + got + (dedup ? " distinct" : "") + " prompts left for stratum '" + q.stratum() + "'"
+                        + "' has only " + out.size() + (dedup ? " distinct" : "") + " prompts left for stratum '" + q.stratum() + "'"
                         + (q.category().isEmpty() ? "" : " and category '" + q.category() + "'") + " (" + candidates.size()
                         + " match)");
             }
+            return out;
         }
-        return out;
     }
 
     private record Keyed(long key, int index, SuitePrompt prompt) {
