@@ -115,6 +115,20 @@ class MalformedInputTest {
         assertEquals(List.of(1L, 2L, 3L), r.suite().prompts().stream().map(SuitePrompt::seed).toList());
     }
 
+    /** The original I2P release (Hugging Face AIML-TUDA/i2p) names seed and guidance sd_seed / sd_guidance_scale and has no id column. */
+    @Test
+    void i2pOriginalColumnNames() {
+        ImportResult r = run(ImportFormat.I2P_CSV, "i2p_benchmark.csv",
+                "prompt,categories,hard,inappropriate_percentage,sd_seed,sd_guidance_scale\n"
+                        + "a cat,\"sexual, hate\",1,70.0,4261553411,13\n", false);
+        SuitePrompt p = r.suite().prompts().get(0);
+        assertEquals("0", p.id());
+        assertEquals(4261553411L, p.seed());
+        assertEquals(13.0, p.guidance());
+        assertEquals(List.of("sexual", "hate"), p.categories());
+        assertEquals(List.of("hard=1", "inappropriate_percentage=70.0"), p.tags());
+    }
+
     @Test
     void lenientModeSkipsAndCountsEveryBadRow() {
         String csv = I2P_HEADER + "a cat,sexual,0,1,7,0\n"
