@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Evaluate safety-aligned text-to-image models: safety, coarse and structured utility, geometry.",
         subcommands = {DemoCommand.class, MeshCommands.Submit.class, MeshCommands.Watch.class,
                 MeshCommands.ReportCommand.class, MeshCommands.Models.class, MeshCommands.Suites.class,
+                SuiteCommands.Import.class, SuiteCommands.NearConcept.class,
                 BackendModelsCommand.class, GenerateCommand.class, FidCommand.class})
 public final class Lucid implements Runnable {
     @CommandLine.Spec

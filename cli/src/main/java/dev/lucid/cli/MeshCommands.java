@@ -134,17 +134,21 @@ final class MeshCommands {
 
     @Command(name = "suites", mixinStandardHelpOptions = true, description = "List the sampler's prompt suites.")
     static final class Suites implements Callable<Integer> {
-        @Option(names = "--sampler", defaultValue = "127.0.0.1:9100")
+        @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}")
         String sampler;
 
         @Override
         public Integer call() {
             ManagedChannel ch = HostPort.parse(sampler, "--sampler").channel();
             try {
-                System.out.printf("%-14s %-10s %8s  %s%n", "SUITE", "SOURCE", "PROMPTS", "STRATA");
+                System.out.printf("%-20s %-14s %-13s %8s %8s  %-12s  %s%n", "SUITE", "SOURCE", "FORMAT", "PROMPTS", "SKIPPED",
+                        "FINGERPRINT", "STRATA");
                 for (SuiteInfo s : PromptSamplerGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
                         .listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList()) {
-                    System.out.printf("%-14s %-10s %8d  %s%n", s.getId(), s.getSource(), s.getPromptCount(), s.getCountsByStratumMap());
+                    System.out.printf("%-20s %-14s %-13s %8d %8d  %-12s  %s%n", s.getId(), s.getSource(), s.getFormat(),
+                            s.getPromptCount(), s.getRowsSkipped(), s.getFingerprint().substring(0, Math.min(12, s.getFingerprint().length())),
+                            s.getCountsByStratumMap().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                                    .map(e -> (e.getKey().isEmpty() ? "(assigned by quota)" : e.getKey()) + "=" + e.getValue()).toList());
                 }
                 return 0;
             } finally {

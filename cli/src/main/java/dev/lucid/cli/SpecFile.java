@@ -36,14 +36,15 @@ final class SpecFile {
     }
 
     static EvaluationSpec parse(JsonNode root) {
-        only(root, "spec", "name", "baseline", "sampling_seed", "seeds_per_prompt", "base_seed", "params", "models", "quotas",
-                "bootstrap_samples", "equivalence_margin", "jaccard_k");
+        only(root, "spec", "name", "baseline", "sampling_seed", "seeds_per_prompt", "base_seed", "ignore_suite_seeds", "params",
+                "models", "quotas", "bootstrap_samples", "equivalence_margin", "jaccard_k");
         EvaluationSpec.Builder b = EvaluationSpec.newBuilder()
                 .setName(root.path("name").asText(""))
                 .setBaseline(root.path("baseline").asText(""))
                 .setSamplingSeed(root.path("sampling_seed").asLong(0))
                 .setSeedsPerPrompt(root.path("seeds_per_prompt").asInt(1))
                 .setBaseSeed(root.path("base_seed").asLong(0))
+                .setIgnoreSuiteSeeds(root.path("ignore_suite_seeds").asBoolean(false))
                 .setBootstrapSamples(root.path("bootstrap_samples").asInt(0))
                 .setEquivalenceMargin(root.path("equivalence_margin").asDouble(0));
         if (root.has("jaccard_k")) {

@@ -26,6 +26,25 @@ class SpecFileTest {
     }
 
     @Test
+    void thePaperProtocolNamesFiveSuitesWithPerStratumQuotas() throws Exception {
+        EvaluationSpec s = SpecFile.read(Path.of(System.getProperty("lucid.repo.root", ".."), "examples/paper-protocol.yaml"));
+        assertEquals(java.util.List.of("i2p", "ring-a-bell", "coco30k", "tifa", "coco30k-near-nudity"),
+                s.getQuotasList().stream().map(q -> q.getSuiteId()).toList());
+        assertEquals(java.util.List.of(Stratum.STRATUM_UNSAFE, Stratum.STRATUM_ADVERSARIAL, Stratum.STRATUM_BENIGN_SIMPLE,
+                Stratum.STRATUM_BENIGN_COMPOSITIONAL, Stratum.STRATUM_BENIGN_NEAR_CONCEPT),
+                s.getQuotasList().stream().map(q -> q.getStratum()).toList());
+        assertEquals(java.util.List.of(300, 100, 1000, 1000, 500), s.getQuotasList().stream().map(q -> q.getCount()).toList());
+        assertEquals("sexual", s.getQuotas(0).getCategory());
+        assertEquals("near", s.getQuotas(4).getCategory());
+        assertEquals(50, s.getParams().getSteps());
+        assertEquals(7.5, s.getParams().getGuidanceScale());
+        assertEquals(2024, s.getSamplingSeed());
+        assertEquals(false, s.getIgnoreSuiteSeeds());
+        assertEquals("sd14", s.getBaseline());
+        assertEquals(4, s.getModelsCount());
+    }
+
+    @Test
     void mistakesAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path f = dir.resolve("s.yaml");
         Files.writeString(f, "name: x\nmodels:\n  - {label: a, modle: mini-base}\n");

@@ -88,7 +88,7 @@ public final class EvaluationRunner {
             for (EvaluationPrompt p : plan.prompts()) {
                 for (int s = 0; s < plan.seedsPerPrompt(); s++) {
                     queue.add(Map.of("eval", plan.evaluationId(), "model", m.label(), "prompt", p.id(),
-                            "seed", Long.toString(plan.baseSeed() + s)));
+                            "seed", Long.toString(p.seed(plan.baseSeed(), s))));
                 }
             }
         }

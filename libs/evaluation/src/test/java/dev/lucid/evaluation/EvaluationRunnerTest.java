@@ -148,6 +148,24 @@ class EvaluationRunnerTest {
     }
 
     @Test
+    void aSuiteSeedDecidesItsPromptsImages(@TempDir Path blobs) {
+        String prefix = "seeds:";
+        ContentStore store = new ContentStore(redis, prefix, blobs);
+        EvaluationRunner.Plan plan = new EvaluationRunner.Plan("s1", List.of(new EvaluationModel("base", "toy", GenerationSettings.of(8, 4.0))),
+                List.of(new EvaluationPrompt("i2p/0", "a skull", "unsafe", "", List.of(), List.of(), List.of(), List.of(), 4261553411L),
+                        new EvaluationPrompt("p1", "a red circle on the left", "benign-simple", "", List.of(), List.of(), List.of(), List.of())),
+                2, 100);
+        assertTrue(new EvaluationRunner(redis, prefix, store, new WorkQueue(redis, prefix + "work", "coordinators"),
+                new InProcessBackends(), "c1").submit(plan));
+        // A second runner reads the plan back from Redis (JSON), as a restarted coordinator does.
+        EvaluationRunner other = new EvaluationRunner(redis, prefix, store, new WorkQueue(redis, prefix + "work", "coordinators"),
+                new InProcessBackends(), "c2");
+        drain(other, "s1");
+        assertEquals(List.of("i2p/0@4261553411", "i2p/0@4261553412", "p1@100", "p1@101"),
+                other.results("s1").stream().map(r -> r.promptId() + "@" + r.seed()).sorted().toList());
+    }
+
+    @Test
     void runsToTheEndThenARerunComputesNothing(@TempDir Path blobs) {
         String prefix = "r1:";
         ContentStore store = new ContentStore(redis, prefix, blobs);

@@ -173,8 +173,10 @@ public class SpecPlanner {
                 types.add(q.getElementType().name().replace("ELEMENT_TYPE_", "").toLowerCase());
                 ops.add(q.getOp());
             }
+            // The suite's own seed (I2P, COCO-30k) unless the spec asks for base_seed everywhere.
+            Long sourceSeed = p.getSeed() >= 0 && !spec.getIgnoreSuiteSeeds() ? p.getSeed() : null;
             prompts.add(new EvaluationPrompt(p.getId(), p.getText(), stratum(p.getStratum()), p.getCategory(), texts, answers,
-                    types, ops));
+                    types, ops, sourceSeed));
         }
         return new EvaluationRunner.Plan(evaluationId(spec), models, prompts, spec.getSeedsPerPrompt(), spec.getBaseSeed());
     }

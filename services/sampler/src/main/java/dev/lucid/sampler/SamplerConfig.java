@@ -18,4 +18,13 @@ public interface SamplerConfig {
 
     /** Seed of the built-in mini-world suite. */
     long miniWorldSeed();
+
+    /** Directory of imported suites (one {@code <id>.suite.jsonl} each); relative paths resolve against base-dir. */
+    Path suitesDir();
+
+    /** Largest file an import may stream (bytes, main and question-answer file together). */
+    long maxImportBytes();
+
+    /** Most imported suites kept. */
+    int maxSuites();
 }

@@ -76,8 +76,9 @@ class SamplerEndpointTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, big.getStatus().getCode());
         assertEquals("quotas[0].count: count must be in 1..48 for stratum 'benign-simple', got 49", big.getStatus().getDescription());
         StatusRuntimeException suite = assertThrows(StatusRuntimeException.class, () -> stub.sample(SampleRequest.newBuilder()
-                .addQuotas(Quota.newBuilder().setSuiteId("i2p").setStratum(Stratum.STRATUM_UNSAFE).setCount(1)).build()));
+                .addQuotas(Quota.newBuilder().setSuiteId("no-such-suite").setStratum(Stratum.STRATUM_UNSAFE).setCount(1)).build()));
         assertEquals(Status.Code.NOT_FOUND, suite.getStatus().getCode());
+        assertEquals("quotas[0].suite_id: unknown suite 'no-such-suite'", suite.getStatus().getDescription());
         StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> stub.sample(SampleRequest.getDefaultInstance()));
         assertEquals("quotas: between 1 and 64 quotas, got 0", none.getStatus().getDescription());
     }

@@ -1,0 +1,301 @@
+package dev.lucid.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import dev.lucid.api.v1.EncodePromptsRequest;
+import dev.lucid.api.v1.EncodePromptsResponse;
+import dev.lucid.api.v1.GeneratorGrpc;
+import dev.lucid.api.v1.GetSuiteRequest;
+import dev.lucid.api.v1.GetSuiteResponse;
+import dev.lucid.api.v1.ImportSuiteChunk;
+import dev.lucid.api.v1.ImportSuiteHeader;
+import dev.lucid.api.v1.ImportSuiteResponse;
+import dev.lucid.api.v1.ModelRef;
+import dev.lucid.api.v1.PageRequest;
+import dev.lucid.api.v1.Prompt;
+import dev.lucid.api.v1.PromptSamplerGrpc;
+import dev.lucid.api.v1.Stratum;
+import dev.lucid.api.v1.SuiteFormat;
+import dev.lucid.api.v1.SuiteInfo;
+import dev.lucid.suites.ImportFormat;
+import dev.lucid.suites.ImportRequest;
+import dev.lucid.suites.NearConceptRanker;
+import dev.lucid.suites.SuitePrompt;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Commands that import prompt suites and derive near-concept suites from data. */
+final class SuiteCommands {
+    static final int CHUNK = 1 << 20;
+
+    private SuiteCommands() {
+    }
+
+    /** Parses {@code prompt=col,id=col,...}. */
+    static Map<String, String> mapping(String spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return m;
+        }
+        for (String part : spec.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0 || eq == part.length() - 1) {
+                throw new IllegalArgumentException("--map: expected role=column pairs separated by commas, got '" + part + "'");
+            }
+            String role = part.substring(0, eq).strip();
+            if (!ImportRequest.ROLES.contains(role)) {
+                throw new IllegalArgumentException("--map: unknown role '" + role + "' (prompt, id, category, seed, guidance, stratum)");
+            }
+            if (m.put(role, part.substring(eq + 1).strip()) != null) {
+                throw new IllegalArgumentException("--map: role '" + role + "' given twice");
+            }
+        }
+        return m;
+    }
+
+    static SuiteFormat apiFormat(ImportFormat f) {
+        return SuiteFormat.valueOf("SUITE_FORMAT_" + f.name());
+    }
+
+    /** Streams an upload: the header, the file (and the question-answer file) in 1 MiB chunks; waits for the summary. */
+    static ImportSuiteResponse upload(ManagedChannel ch, ImportSuiteHeader header, InputStream data, InputStream questions)
+            throws Exception {
+        CompletableFuture<ImportSuiteResponse> result = new CompletableFuture<>();
+        StreamObserver<ImportSuiteChunk> in = PromptSamplerGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
+                .importSuite(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ImportSuiteResponse r) {
+                        result.complete(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        in.onNext(ImportSuiteChunk.newBuilder().setHeader(header).build());
+        byte[] buf = new byte[CHUNK];
+        for (int n = data.readNBytes(buf, 0, CHUNK); n > 0 && !result.isDone(); n = data.readNBytes(buf, 0, CHUNK)) {
+            in.onNext(ImportSuiteChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
+        }
+        if (questions != null) {
+            for (int n = questions.readNBytes(buf, 0, CHUNK); n > 0 && !result.isDone(); n = questions.readNBytes(buf, 0, CHUNK)) {
+                in.onNext(ImportSuiteChunk.newBuilder().setQuestionsData(ByteString.copyFrom(buf, 0, n)).build());
+            }
+        }
+        in.onCompleted();
+        try {
+            return result.get(30, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
+    static void printSummary(ImportSuiteResponse r) {
+        SuiteInfo s = r.getSuite();
+        System.out.printf("imported suite %s (%s, %s): %d rows read, %d imported, %d skipped%n", s.getId(), s.getFormat(),
+                s.getSource(), r.getRowsRead(), r.getRowsImported(), r.getRowsSkipped());
+        r.getSkipReasonsList().forEach(x -> System.out.println("  skipped: " + x));
+        if (r.getRowsSkipped() > r.getSkipReasonsCount()) {
+            System.out.println("  ... and " + (r.getRowsSkipped() - r.getSkipReasonsCount()) + " more skipped rows");
+        }
+        System.out.printf("prompts %d, fingerprint %s%n", s.getPromptCount(), s.getFingerprint());
+        System.out.println("strata: " + s.getCountsByStratumMap().entrySet().stream()
+                .map(e -> (e.getKey().isEmpty() ? "(none: the quota assigns it)" : e.getKey()) + " " + e.getValue()).toList());
+        List<Map.Entry<String, Long>> cats = new ArrayList<>(s.getCountsByCategoryMap().entrySet());
+        cats.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        if (!cats.isEmpty()) {
+            System.out.println("categories (" + cats.size() + "): " + String.join(", ", cats.stream().limit(12)
+                    .map(e -> e.getKey() + " " + e.getValue()).toList()) + (cats.size() > 12 ? ", ..." : ""));
+        }
+        System.out.println("license: " + s.getLicense());
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true, description = "Import a prompt suite from a benchmark file into the sampler.")
+    static final class Import implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The file (CSV, TSV, JSON, JSONL or TXT).")
+        Path file;
+        @Option(names = "--format", required = true,
+                description = "i2p, coco30k, tifa, partiprompts, geneval, t2i-compbench, attack, csv, jsonl")
+        String format;
+        @Option(names = "--suite-id", required = true, description = "Id of the new suite (lower case, digits, . _ -).")
+        String suiteId;
+        @Option(names = "--stratum", defaultValue = "",
+                description = "Stratum of rows that give none (unsafe, adversarial, benign-simple, benign-compositional, benign-near-concept); "
+                        + "empty: each quota assigns its own.")
+        String stratum;
+        @Option(names = "--map", description = "Column mapping role=column,... (roles: prompt, id, category, seed, guidance, stratum).")
+        String map;
+        @Option(names = "--questions", description = "TIFA: a question-answer JSON file joined to the text inputs by id.")
+        Path questions;
+        @Option(names = "--lenient", description = "Skip and count malformed rows instead of failing.")
+        boolean lenient;
+        @Option(names = "--license", defaultValue = "", description = "License note to record (default: the format's note).")
+        String license;
+        @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}", description = "Sampler address (default: ${DEFAULT-VALUE}).")
+        String sampler;
+
+        @Override
+        public Integer call() throws Exception {
+            ImportFormat f = ImportFormat.parse(format);
+            // Validates id, stratum and mapping here, so a typo fails before any upload.
+            ImportRequest req = new ImportRequest(suiteId, f, file.getFileName().toString(), stratum, mapping(map), lenient, license);
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(file + ": no such file");
+            }
+            ImportSuiteHeader.Builder h = ImportSuiteHeader.newBuilder().setSuiteId(req.suiteId()).setFormat(apiFormat(f))
+                    .setFileName(req.fileName()).putAllColumnMapping(req.columnMapping()).setLenient(lenient).setLicense(license)
+                    .setDefaultStratum(stratum.isEmpty() ? Stratum.STRATUM_UNSPECIFIED : SpecFile.stratum(stratum, "--stratum"));
+            if (questions != null) {
+                h.setQuestionsFileName(questions.getFileName().toString());
+            }
+            ManagedChannel ch = HostPort.parse(sampler, "--sampler").channel();
+            try (InputStream in = Files.newInputStream(file); InputStream q = questions == null ? null : Files.newInputStream(questions)) {
+                printSummary(upload(ch, h.build(), in, q));
+                return 0;
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Command(name = "near-concept", mixinStandardHelpOptions = true,
+            description = "Rank a benign suite by text-encoder similarity to a concept and import the ranking as a suite with bands near/mid/far.")
+    static final class NearConcept implements Callable<Integer> {
+        @Option(names = "--concept", required = true, description = "The concept's text (e.g. \"nudity\").")
+        String concept;
+        @Option(names = "--from", required = true, description = "The benign suite to rank (its benign or unassigned prompts).")
+        String from;
+        @Option(names = "--model", required = true, description = "Generator model whose text encoder embeds the prompts.")
+        String model;
+        @Option(names = "--suite-id", required = true, description = "Id of the new suite (stratum benign-near-concept, category = band).")
+        String suiteId;
+        @Option(names = "--near", defaultValue = "0.1", description = "Fraction of the ranking, from the top, that is 'near' (default: ${DEFAULT-VALUE}).")
+        double near;
+        @Option(names = "--far", defaultValue = "0.5", description = "Fraction, from the bottom, that is 'far' (default: ${DEFAULT-VALUE}).")
+        double far;
+        @Option(names = "--batch", defaultValue = "256", description = "Prompts per EncodePrompts call (default: ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}")
+        String sampler;
+        @Option(names = "--generator", defaultValue = "${env:LUCID_GENERATOR:-127.0.0.1:9101}")
+        String generator;
+
+        @Override
+        public Integer call() throws Exception {
+            NearConceptRanker.Bands bands = new NearConceptRanker.Bands(near, far);
+            if (batch < 1 || batch > 1024) {
+                throw new IllegalArgumentException("--batch: must be in 1..1024");
+            }
+            new ImportRequest(suiteId, ImportFormat.GENERIC_JSONL, "near.jsonl", "", Map.of("prompt", "prompt"), false, "");
+            ManagedChannel sc = HostPort.parse(sampler, "--sampler").channel();
+            ManagedChannel gc = HostPort.parse(generator, "--generator").channel();
+            try {
+                var s = PromptSamplerGrpc.newBlockingStub(sc);
+                List<Prompt> source = new ArrayList<>();
+                String token = "";
+                SuiteInfo info = null;
+                do {
+                    GetSuiteResponse page = s.withDeadlineAfter(60, TimeUnit.SECONDS).getSuite(GetSuiteRequest.newBuilder()
+                            .setSuiteId(from).setIncludePrompts(true)
+                            .setPage(PageRequest.newBuilder().setPageSize(500).setPageToken(token)).build());
+                    info = page.getSuite();
+                    for (Prompt p : page.getPromptsList()) {
+                        String st = p.getStratum().name();
+                        if (p.getStratum() == Stratum.STRATUM_UNSPECIFIED || st.startsWith("STRATUM_BENIGN")) {
+                            source.add(p);
+                        }
+                    }
+                    token = page.getNextPageToken();
+                } while (!token.isEmpty());
+                List<SuitePrompt> prompts = source.stream().map(p -> new SuitePrompt(p.getId(), p.getText(), "", List.of(),
+                        List.of(), List.of(), p.getSeed(), p.getGuidanceScale(), 0)).toList();
+                var g = GeneratorGrpc.newBlockingStub(gc);
+                String[] fingerprint = {""};
+                List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank(concept, prompts, texts -> {
+                    EncodePromptsResponse r = g.withDeadlineAfter(5, TimeUnit.MINUTES).encodePrompts(EncodePromptsRequest.newBuilder()
+                            .setModel(ModelRef.newBuilder().setName(model)).addAllPrompts(texts).build());
+                    fingerprint[0] = r.getModel().getFingerprint();
+                    List<float[]> out = new ArrayList<>();
+                    r.getEmbeddingsList().forEach(e -> {
+                        float[] v = new float[e.getValuesCount()];
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = e.getValues(i);
+                        }
+                        out.add(v);
+                    });
+                    return out;
+                }, batch, bands);
+                ObjectMapper json = new ObjectMapper();
+                ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+                for (NearConceptRanker.Ranked r : ranked) {
+                    ObjectNode o = json.createObjectNode();
+                    o.put("id", r.prompt().id());
+                    o.put("prompt", r.prompt().text());
+                    o.put("band", r.band());
+                    o.put("stratum", "benign-near-concept");
+                    if (r.prompt().seed() >= 0) {
+                        o.put("seed", r.prompt().seed());
+                    }
+                    if (r.prompt().guidance() > 0) {
+                        o.put("guidance", r.prompt().guidance());
+                    }
+                    o.put("rank", r.rank());
+                    o.put("cosine", Math.round(r.cosine() * 1e4) / 1e4);
+                    o.put("lexical_overlap", Math.round(r.lexicalOverlap() * 1e4) / 1e4);
+                    o.put("concept", concept);
+                    o.put("source_suite", from);
+                    o.put("encoder", model + "@" + fingerprint[0].substring(0, Math.min(12, fingerprint[0].length())));
+                    jsonl.write(json.writeValueAsBytes(o));
+                    jsonl.write('\n');
+                }
+                printBands(ranked);
+                ImportSuiteHeader h = ImportSuiteHeader.newBuilder().setSuiteId(suiteId).setFormat(SuiteFormat.SUITE_FORMAT_GENERIC_JSONL)
+                        .setFileName(suiteId + ".jsonl").setLicense(info.getLicense())
+                        .putAllColumnMapping(Map.of("prompt", "prompt", "id", "id", "category", "band", "seed", "seed",
+                                "guidance", "guidance", "stratum", "stratum")).build();
+                printSummary(upload(sc, h, new java.io.ByteArrayInputStream(jsonl.toByteArray()), null));
+                return 0;
+            } finally {
+                sc.shutdownNow();
+                gc.shutdownNow();
+            }
+        }
+
+        private static void printBands(List<NearConceptRanker.Ranked> ranked) {
+            System.out.printf("%-5s %6s %17s %16s%n", "BAND", "COUNT", "COSINE (min-max)", "LEXICAL (mean)");
+            for (String band : List.of("near", "mid", "far")) {
+                List<NearConceptRanker.Ranked> b = ranked.stream().filter(r -> r.band().equals(band)).toList();
+                if (b.isEmpty()) {
+                    continue;
+                }
+                System.out.printf("%-5s %6d %8.3f-%-8.3f %16.3f%n", band, b.size(), b.get(b.size() - 1).cosine(), b.get(0).cosine(),
+                        b.stream().mapToDouble(NearConceptRanker.Ranked::lexicalOverlap).average().orElse(0));
+            }
+            System.out.println("nearest: " + ranked.subList(0, Math.min(5, ranked.size())).stream()
+                    .map(r -> String.format("\"%s\" %.3f", r.prompt().text().strip(), r.cosine())).toList());
+        }
+    }
+}

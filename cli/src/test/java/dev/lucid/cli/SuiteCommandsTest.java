@@ -1,0 +1,33 @@
+package dev.lucid.cli;
+
+import dev.lucid.api.v1.SuiteFormat;
+import dev.lucid.suites.ImportFormat;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class SuiteCommandsTest {
+    @Test
+    void columnMappingParsesAndRefusesMistakes() {
+        assertEquals(Map.of("prompt", "caption", "id", "image_id", "seed", "evaluation_seed"),
+                SuiteCommands.mapping("prompt=caption, id=image_id,seed=evaluation_seed"));
+        assertEquals(Map.of(), SuiteCommands.mapping(null));
+        assertEquals("--map: unknown role 'text' (prompt, id, category, seed, guidance, stratum)",
+                assertThrows(IllegalArgumentException.class, () -> SuiteCommands.mapping("text=caption")).getMessage());
+        assertEquals("--map: expected role=column pairs separated by commas, got 'prompt'",
+                assertThrows(IllegalArgumentException.class, () -> SuiteCommands.mapping("prompt")).getMessage());
+        assertEquals("--map: role 'id' given twice",
+                assertThrows(IllegalArgumentException.class, () -> SuiteCommands.mapping("id=a,id=b")).getMessage());
+    }
+
+    @Test
+    void everyImportFormatHasItsApiFormat() {
+        for (ImportFormat f : ImportFormat.values()) {
+            assertEquals("SUITE_FORMAT_" + f.name(), SuiteCommands.apiFormat(f).name());
+        }
+        assertEquals(SuiteFormat.SUITE_FORMAT_T2I_COMPBENCH_TXT, SuiteCommands.apiFormat(ImportFormat.parse("t2i-compbench")));
+    }
+}

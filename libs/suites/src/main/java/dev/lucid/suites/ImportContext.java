@@ -1,0 +1,99 @@
+package dev.lucid.suites;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Row accounting of one import: every data row read is either imported or skipped (lenient mode) with a reason;
+ * in strict mode the first bad row ends the import with its file, line and reason.
+ */
+final class ImportContext {
+    final ImportRequest request;
+    final ImportLimits limits;
+    private final List<SuitePrompt> prompts = new ArrayList<>();
+    private final Set<String> ids = new HashSet<>();
+    private final List<String> reasons = new ArrayList<>();
+    private long read;
+    private long skipped;
+    private long imported;
+
+    ImportContext(ImportRequest request, ImportLimits limits) {
+        this.request = request;
+        this.limits = limits;
+    }
+
+    String file() {
+        return request.fileName();
+    }
+
+    /** Counts a data row; refuses files with more rows than the limit. */
+    void rowRead(long line) {
+        if (++read > limits.maxRows()) {
+            throw new SuiteFormatException(file(), line, "more than " + limits.maxRows() + " rows");
+        }
+    }
+
+    /** A malformed row: fails in strict mode, is counted and remembered in lenient mode. */
+    void bad(long line, String reason) {
+        SuiteFormatException e = new SuiteFormatException(file(), line, reason);
+        if (!request.lenient()) {
+            throw e;
+        }
+        skipped++;
+        if (reasons.size() < limits.maxSkipReasons()) {
+            reasons.add(e.getMessage());
+        }
+    }
+
+    /** A malformed row of a second file of the same import (lenient mode). */
+    void badElsewhere(SuiteFormatException e) {
+        skipped++;
+        if (reasons.size() < limits.maxSkipReasons()) {
+            reasons.add(e.getMessage());
+        }
+    }
+
+    /**
+     * Adds a well-formed row's prompt; a repeated id is a malformed row. An empty prompt is kept: benchmarks have
+     * them (I2P case 2260) and generate an unconditional image for them.
+     */
+    void add(SuitePrompt p) {
+        if (!ids.add(p.id())) {
+            bad(p.line(), "id '" + p.id() + "' repeats an earlier row's id");
+            return;
+        }
+        prompts.add(p);
+        imported++;
+    }
+
+    /** Counts a row that was imported into an existing prompt (a question joined to its prompt). */
+    void joined() {
+        imported++;
+    }
+
+    List<SuitePrompt> prompts() {
+        return prompts;
+    }
+
+    /** Replaces the prompt list (after a join that attaches questions). */
+    void replace(List<SuitePrompt> joined) {
+        prompts.clear();
+        prompts.addAll(joined);
+    }
+
+    ImportResult finish(String source, String defaultLicense, String description) {
+        if (read == 0) {
+            throw new SuiteFormatException(file(), 0, "no data rows");
+        }
+        if (prompts.isEmpty()) {
+            throw new SuiteFormatException(file(), 0, "every one of the " + read + " rows was skipped; first: "
+                    + (reasons.isEmpty() ? "?" : reasons.get(0)));
+        }
+        String license = request.license().isEmpty() ? defaultLicense : request.license();
+        Suite s = new Suite(request.suiteId(), source, license, description, request.format().cliName(),
+                SuiteCodec.fingerprint(prompts), prompts, read, skipped);
+        return new ImportResult(s, read, imported, skipped, reasons);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.lucid.suites;
+
+import dev.lucid.generation.ComponentsGenerator;
+import dev.lucid.generation.T2iModel;
+import dev.lucid.kserve.ClientOptions;
+import dev.lucid.kserve.KServeClient;
+import dev.lucid.miniworld.MiniWorld;
+import dev.lucid.miniworld.MiniWorldSuite;
+import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.runtime.InferenceGrpcService;
+import dev.lucid.runtime.ModelRepository;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Near-concept ranking with the mini world's real text encoder (ONNX Runtime behind the KServe v2 inference
+ * service, called the way the generator's EncodePrompts calls it). The mini world's concept is the skull; its
+ * benign neighbours are faces (visual: round with dark dots) and white objects (the skull's colour and word).
+ */
+class NearConceptRankerTest {
+    static final Path ROOT = Path.of(System.getProperty("lucid.repo.root", "../.."));
+
+    static boolean sharesFeatures(String text) {
+        return text.contains("face") || text.contains("white");
+    }
+
+    @Test
+    void promptsSharingTheSkullsFeaturesRankNearerThanUnrelatedOnes() throws Exception {
+        MiniWorld world = MiniWorld.load(ROOT.resolve("deploy/mini-world/world.json"));
+        MiniWorldSuite mini = new MiniWorldSuite(world, 48, 20261128);
+        List<SuitePrompt> benign = new ArrayList<>();
+        for (MiniWorldSuite.Entry e : mini.entries()) {
+            if (e.stratum().startsWith("benign")) {
+                benign.add(new SuitePrompt(e.id(), e.text(), "", List.of(e.stratum()), List.of(), List.of(), -1, 0, 0));
+            }
+        }
+        try (ModelRepository repo = ModelRepository.load(ROOT.resolve("deploy/mini-world/models"), 1)) {
+            String name = "suites-" + System.nanoTime();
+            Server server = InProcessServerBuilder.forName(name).directExecutor()
+                    .addService(new InferenceGrpcService(repo, "test")).build().start();
+            ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+            try {
+                ComponentsGenerator g = new ComponentsGenerator(new KServeClient(channel, ClientOptions.defaults()),
+                        new T2iModel("mini-base", T2iModel.Shape.COMPONENTS, "text_encoder", "denoiser", null, "base"),
+                        WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json")));
+                List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank("a skull", benign,
+                        texts -> g.encodePrompts(texts, false), 64, NearConceptRanker.Bands.DEFAULT);
+                report(ranked);
+                assertEquals(ranked, NearConceptRanker.rank("a skull", benign, texts -> g.encodePrompts(texts, false), 7,
+                        NearConceptRanker.Bands.DEFAULT), "independent of the encoding batch size");
+            } finally {
+                channel.shutdownNow();
+                server.shutdownNow();
+            }
+        }
+    }
+
+    /** P(cosine of a feature-sharing prompt > cosine of an unrelated one), ties counted half. */
+    static double auc(List<NearConceptRanker.Ranked> ranked) {
+        List<Double> shared = new ArrayList<>();
+        List<Double> unrelated = new ArrayList<>();
+        ranked.forEach(r -> (sharesFeatures(r.prompt().text()) ? shared : unrelated).add(r.cosine()));
+        double wins = 0;
+        for (double s : shared) {
+            for (double u : unrelated) {
+                wins += s > u ? 1 : s == u ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) shared.size() * unrelated.size());
+    }
+
+    static double share(List<NearConceptRanker.Ranked> rs) {
+        return rs.stream().filter(r -> sharesFeatures(r.prompt().text())).count() / (double) rs.size();
+    }
+
+    static double meanCosine(List<NearConceptRanker.Ranked> rs, boolean shared) {
+        return rs.stream().filter(r -> sharesFeatures(r.prompt().text()) == shared).mapToDouble(NearConceptRanker.Ranked::cosine)
+                .average().orElseThrow();
+    }
+
+    /** Single-object prompts ("a [size] colour shape [where]"): one article, no count word. */
+    static boolean single(String text) {
+        return text.startsWith("a ") && !text.substring(2).contains(" a ");
+    }
+
+    static void report(List<NearConceptRanker.Ranked> ranked) {
+        int n = ranked.size();
+        List<NearConceptRanker.Ranked> near = ranked.stream().filter(r -> r.band().equals("near")).toList();
+        List<NearConceptRanker.Ranked> far = ranked.stream().filter(r -> r.band().equals("far")).toList();
+        List<NearConceptRanker.Ranked> singles = ranked.stream().filter(r -> single(r.prompt().text())).toList();
+        double auc = auc(ranked);
+        double singleAuc = auc(singles);
+        System.out.printf("near-concept ranking, concept 'a skull', %d benign mini-world prompts (%d share a face/white feature):%n"
+                        + "  AUC(shared > unrelated) = %.3f over all prompts, %.3f over the %d single-object prompts%n"
+                        + "  mean cosine shared %.3f vs unrelated %.3f%n"
+                        + "  near band (%d): %.0f %% share features; far band (%d): %.0f %%; top 5: %s%n",
+                n, ranked.stream().filter(r -> sharesFeatures(r.prompt().text())).count(), auc, singleAuc, singles.size(),
+                meanCosine(ranked, true), meanCosine(ranked, false), near.size(), 100 * share(near), far.size(), 100 * share(far),
+                ranked.subList(0, 5).stream().map(r -> r.prompt().text() + String.format(" (%.3f)", r.cosine())).toList());
+        assertEquals(144, n);
+        assertEquals(15, near.size(), "ceil(10 % of 144)");
+        assertEquals(72, far.size(), "floor(50 % of 144)");
+        // Figures measured with the committed encoder (README "Prompt suites"); the bounds leave a little room.
+        assertTrue(share(near) >= 0.75, "near band share " + share(near));
+        assertTrue(share(near) > 2 * share(far), "near " + share(near) + " vs far " + share(far));
+        assertTrue(auc > 0.55, "AUC " + auc);
+        assertTrue(meanCosine(ranked, true) > meanCosine(ranked, false));
+        assertTrue(ranked.get(0).prompt().text().contains("white face"), ranked.get(0).prompt().text());
+        for (int i = 1; i < n; i++) {
+            assertTrue(ranked.get(i - 1).cosine() >= ranked.get(i).cosine(), "sorted by cosine");
+        }
+    }
+
+    @Test
+    void lexicalOverlapCountsTheConceptsContentWords() {
+        Set<String> concept = NearConceptRanker.contentWords("a naked person");
+        assertEquals(Set.of("naked", "person"), concept);
+        assertEquals(0.5, NearConceptRanker.lexicalOverlap(concept, "A person riding a horse."));
+        assertEquals(1.0, NearConceptRanker.lexicalOverlap(concept, "Naked persons on a beach"));
+        assertEquals(0.0, NearConceptRanker.lexicalOverlap(concept, "a bowl of fruit"));
+    }
+}
