@@ -58,8 +58,17 @@ public class Autoscaler {
         this.latency = latency;
         this.clients = clients;
         this.registry = registry;
-        registry.gauge("lucid.autoscaler.active", active);
-        registry.gauge("lucid.autoscaler.backlog", backlog);
+        gauge("lucid.autoscaler.active", Tags.empty(), active);
+        gauge("lucid.autoscaler.backlog", Tags.empty(), backlog);
+    }
+
+    /**
+     * Registers a gauge on this instance's state. A registry that outlives the application (dev-mode
+     * reloads, test restarts in one JVM) keeps the first registration of a name, so an older one is removed.
+     */
+    private <T extends Number> T gauge(String name, Tags tags, T state) {
+        registry.find(name).tags(tags).gauges().forEach(registry::remove);
+        return registry.gauge(name, tags, state);
     }
 
     /** Why the autoscaler stays idle, or empty when it should run. */
@@ -83,7 +92,7 @@ public class Autoscaler {
         if (reason.isPresent()) {
             LOG.infof("autoscaler idle: %s", reason.get());
             idle.set(1);
-            registry.gauge("lucid.autoscaler.idle", Tags.of("reason", reason.get().split(" \\(")[0]), idle);
+            gauge("lucid.autoscaler.idle", Tags.of("reason", reason.get().split(" \\(")[0]), idle);
             return;
         }
         try {
@@ -94,7 +103,7 @@ public class Autoscaler {
         } catch (RuntimeException e) {
             LOG.errorf("autoscaler idle: cannot set up (%s); the coordinator runs without it", e.getMessage());
             idle.set(1);
-            registry.gauge("lucid.autoscaler.idle", Tags.of("reason", "setup failed"), idle);
+            gauge("lucid.autoscaler.idle", Tags.of("reason", "setup failed"), idle);
             return;
         }
         active.set(1);
@@ -148,7 +157,7 @@ public class Autoscaler {
      * One round of decisions at {@code now}: the decision per target name for the deployments it could
      * read (and owns). Errors are reported, never thrown.
      */
-    public Map<String, ScaleDecision> tick(Instant now) {
+    public synchronized Map<String, ScaleDecision> tick(Instant now) {
         Map<String, ScaleDecision> out = new LinkedHashMap<>();
         if (scales == null) {
             return out;
@@ -160,6 +169,7 @@ public class Autoscaler {
             report("*", "cannot read the backlog from Redis: " + e.getMessage(), Logger.Level.WARN);
             return out;
         }
+        report("*", "ok", Logger.Level.INFO);
         backlog.set(pending);
         boolean apiOk = true;
         for (Map.Entry<String, ScalingPolicy> e : policies().entrySet()) {
@@ -178,7 +188,7 @@ public class Autoscaler {
                 }
                 double spi = latency.secondsPerItem(t.latencyOf()).orElse(t.secondsPerItem());
                 ScaleDecision d = planner.decide(name, e.getValue(), state.get().replicas(), pending, spi, now);
-                wanted.computeIfAbsent(name, k -> registry.gauge("lucid.autoscaler.replicas.wanted",
+                wanted.computeIfAbsent(name, k -> gauge("lucid.autoscaler.replicas.wanted",
                         Tags.of("deployment", t.deployment()), new AtomicInteger())).set(d.wanted());
                 if (d.changes()) {
                     scales.patchReplicas(t.deployment(), d.next());
@@ -213,6 +223,7 @@ public class Autoscaler {
         if (message.equals(before) || ("ok".equals(message) && before == null)) {
             return;
         }
-        LOG.log(level, "ok".equals(message) ? "autoscaler: " + target + " works again" : "autoscaler: " + message);
+        LOG.log(level, "ok".equals(message) ? "autoscaler: " + ("*".equals(target) ? "reading the backlog" : target)
+                + " works again" : "autoscaler: " + message);
     }
 }
