@@ -15,11 +15,14 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import redis.clients.jedis.StreamEntryID;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,7 +67,7 @@ class AutoscalerCrudTest {
     }
 
     @Test
-    void backlogUpScalesUpWithinMaxAndBacklogGoneScalesDownAfterTheCooldown() {
+    void backlogUpScalesUpWithinMaxAndBacklogGoneScalesDownAfterTheCooldown() throws InterruptedException {
         server.getClient().apps().deployments().inNamespace("test").resource(deployment("generator", "backlog", 1)).create();
         server.getClient().apps().deployments().inNamespace("test").resource(deployment("safety", "hpa", 1)).create();
         assertTrue(autoscaler.active());
@@ -109,5 +112,24 @@ class AutoscalerCrudTest {
         assertEquals(2.0, scalings("down"));
         assertEquals(1, replicas("safety"));
         assertEquals(1.0, registry.get("lucid.autoscaler.active").gauge().value());
+
+        // least privilege in practice: reads, and merge patches of the scale subresource; never PUT or DELETE
+        List<String> patches = new ArrayList<>();
+        int posts = 0;
+        RecordedRequest r;
+        while ((r = server.getKubernetesMockServer().takeRequest(200, TimeUnit.MILLISECONDS)) != null) {
+            switch (r.getMethod()) {
+                case "GET" -> assertTrue(r.getPath().startsWith("/apis/apps/v1/namespaces/test/deployments/"), r.getPath());
+                case "POST" -> posts++; // the test's own creates
+                case "PATCH" -> {
+                    assertEquals("/apis/apps/v1/namespaces/test/deployments/generator/scale", r.getPath());
+                    assertTrue(r.getHeader("Content-Type").startsWith("application/merge-patch+json"), r.getHeader("Content-Type"));
+                    patches.add(r.getPath()); // (the CRUD dispatcher consumes the body; the replicas above show its effect)
+                }
+                default -> throw new AssertionError("unexpected " + r.getMethod() + " " + r.getPath());
+            }
+        }
+        assertEquals(2, posts);
+        assertEquals(4, patches.size(), "one patch per change: 1->3, 3->4, 4->2, 2->1");
     }
 }
