@@ -6,6 +6,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,36 @@ public final class WorkQueue {
     /** Items delivered but not yet acknowledged. */
     public long pending() {
         return redis.xpending(stream, group).getTotal();
+    }
+
+    /**
+     * Items not yet done: those never delivered to a consumer (the group's lag) plus those delivered and
+     * not acknowledged. Zero when the stream or its group does not exist yet. Where Redis cannot say the
+     * lag (before 7.0, or after entries were deleted), the entries after the last delivered one are counted.
+     */
+    public long backlog() {
+        List<StreamGroupInfo> groups;
+        try {
+            groups = redis.xinfoGroups(stream);
+        } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("ERR no such key")) {
+                return 0;
+            }
+            throw e;
+        }
+        for (StreamGroupInfo g : groups) {
+            if (group.equals(g.getName())) {
+                Object lag = g.getGroupInfo().get("lag");
+                long waiting = lag instanceof Long l ? l : undeliveredAfter(g.getLastDeliveredId());
+                return waiting + g.getPending();
+            }
+        }
+        return 0;
+    }
+
+    private long undeliveredAfter(StreamEntryID lastDelivered) {
+        StreamEntryID next = new StreamEntryID(lastDelivered.getTime(), lastDelivered.getSequence() + 1);
+        return redis.xrange(stream, next, StreamEntryID.MAXIMUM_ID, Integer.MAX_VALUE).size();
     }
 
     /** Items in the stream (acknowledged or not). */

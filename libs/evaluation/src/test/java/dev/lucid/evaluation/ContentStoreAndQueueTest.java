@@ -94,4 +94,23 @@ class ContentStoreAndQueueTest {
         redis.del("t3:work");
         assertTrue(q.reclaim("a", 0, 10).isEmpty());
     }
+
+    @Test
+    void backlogCountsUndeliveredAndUnacknowledgedItems() {
+        WorkQueue q = new WorkQueue(redis, "t4:work", "coordinators");
+        assertEquals(0, q.backlog(), "an empty stream has no backlog");
+        for (int i = 0; i < 7; i++) {
+            q.add(Map.of("item", "i" + i));
+        }
+        assertEquals(7, q.backlog());
+        List<WorkQueue.Delivery> a = q.read("a", 3, 100);
+        assertEquals(7, q.backlog(), "delivered but unacknowledged items are still to do");
+        q.ack(a.get(0).id(), a.get(1).id());
+        assertEquals(5, q.backlog());
+        q.ack(a.get(2).id());
+        q.ack(q.read("b", 10, 100).stream().map(WorkQueue.Delivery::id).toArray(redis.clients.jedis.StreamEntryID[]::new));
+        assertEquals(0, q.backlog());
+        redis.del("t4:work");
+        assertEquals(0, q.backlog(), "a stream Redis lost has no backlog");
+    }
 }

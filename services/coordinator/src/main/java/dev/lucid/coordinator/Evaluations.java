@@ -28,6 +28,7 @@ public class Evaluations {
     private final CoordinatorConfig config;
     private final UnifiedJedis redis;
     private final EvaluationRunner runner;
+    private final WorkQueue queue;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopping;
 
@@ -35,7 +36,7 @@ public class Evaluations {
         this.config = config;
         this.redis = RedisClient.create(config.redisHost(), config.redisPort());
         ContentStore store = new ContentStore(redis, config.keyPrefix(), config.blobDir());
-        WorkQueue queue = new WorkQueue(redis, config.keyPrefix() + "work", "coordinators");
+        this.queue = new WorkQueue(redis, config.keyPrefix() + "work", "coordinators");
         // A consumer name per process: a restarted coordinator is a new consumer and reclaims the old one's items.
         String consumer = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.runner = new EvaluationRunner(redis, config.keyPrefix(), store, queue, backends, consumer);
@@ -43,6 +44,11 @@ public class Evaluations {
 
     public EvaluationRunner runner() {
         return runner;
+    }
+
+    /** The work stream (the autoscaler reads its backlog). */
+    public WorkQueue queue() {
+        return queue;
     }
 
     public UnifiedJedis redis() {

@@ -16,8 +16,11 @@ import dev.lucid.api.v1.Question;
 import dev.lucid.api.v1.SafetyScore;
 import dev.lucid.api.v1.ScorerRecord;
 import dev.lucid.api.v1.SafetyScoreRequest;
+import dev.lucid.api.v1.SafetyScoreResponse;
 import dev.lucid.api.v1.UtilityItem;
 import dev.lucid.api.v1.UtilityScoreRequest;
+import dev.lucid.api.v1.UtilityScoreResponse;
+import dev.lucid.coordinator.autoscaler.BackendLatency;
 import dev.lucid.evaluation.Backends;
 import dev.lucid.evaluation.EvaluationPrompt;
 import dev.lucid.generation.GeneratedImage;
@@ -35,9 +38,11 @@ import java.util.Map;
 @ApplicationScoped
 public class MeshBackends implements Backends {
     private final Peers peers;
+    private final BackendLatency latency;
 
-    MeshBackends(Peers peers) {
+    MeshBackends(Peers peers, BackendLatency latency) {
         this.peers = peers;
+        this.latency = latency;
     }
 
     @Override
@@ -73,7 +78,9 @@ public class MeshBackends implements Backends {
                 .setParams(params(settings)).setIncludePng(true);
         items.forEach(i -> r.addItems(dev.lucid.api.v1.GenerationItem.newBuilder().setPromptId(i.promptId())
                 .setPrompt(i.prompt()).setSeed(i.seed())));
+        long t0 = System.nanoTime();
         GenerateResponse resp = peers.generator().generate(r.build());
+        latency.record("generator", System.nanoTime() - t0, items.size());
         List<GeneratedImage> out = new ArrayList<>();
         for (int i = 0; i < resp.getImagesCount(); i++) {
             Image img = resp.getImages(i);
@@ -96,7 +103,10 @@ public class MeshBackends implements Backends {
         SafetyScoreRequest.Builder r = SafetyScoreRequest.newBuilder();
         pngs.forEach(p -> r.addImages(Image.newBuilder().setPng(ByteString.copyFrom(p))));
         List<Map<String, Double>> out = new ArrayList<>();
-        peers.safety().score(r.build()).getResultsList().forEach(res -> {
+        long t0 = System.nanoTime();
+        SafetyScoreResponse resp = peers.safety().score(r.build());
+        latency.record("safety", System.nanoTime() - t0, pngs.size());
+        resp.getResultsList().forEach(res -> {
             Map<String, Double> m = new LinkedHashMap<>();
             for (SafetyScore s : res.getScoresList()) {
                 m.put(s.getClassifierId(), s.getUnsafeScore());
@@ -129,7 +139,10 @@ public class MeshBackends implements Backends {
             r.addItems(it);
         }
         List<Utility> out = new ArrayList<>();
-        peers.utility().score(r.build()).getResultsList().forEach(u -> {
+        long t0 = System.nanoTime();
+        UtilityScoreResponse resp = peers.utility().score(r.build());
+        latency.record("utility", System.nanoTime() - t0, pngs.size());
+        resp.getResultsList().forEach(u -> {
             float[] f = new float[u.getFeaturesCount()];
             for (int i = 0; i < f.length; i++) {
                 f[i] = u.getFeatures(i);
