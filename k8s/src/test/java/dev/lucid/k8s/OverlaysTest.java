@@ -280,8 +280,7 @@ class OverlaysTest {
                     if (image.startsWith("lucid/")) {
                         String service = last.substring(0, last.indexOf(':'));
                         Path dockerfile = root.resolve("services/" + service + "/src/main/docker/Dockerfile.jvm");
-                        Path elsewhere = root.resolve("k8s/images/" + service + ".Dockerfile.jvm");
-                        assertTrue(Files.isRegularFile(dockerfile) || Files.isRegularFile(elsewhere), "no Dockerfile for " + image);
+                        assertTrue(Files.isRegularFile(dockerfile), "no Dockerfile for " + image + " at " + dockerfile);
                     }
                 }
             }
