@@ -24,8 +24,8 @@ import diffusion as DF  # noqa: E402
 import models as M  # noqa: E402
 import tokenizer as TK  # noqa: E402
 import world as WD  # noqa: E402
-from common import (FULL_EVAL, SMOKE_EVAL, Config, final_path, ids_of, log, null_batch, write_json)  # noqa: E402
-from stages import CLIP_E, D_TEXT, _safety_batch, load_base, new_reader, new_text_encoder  # noqa: E402
+from common import (FULL_EVAL, FULL_STEPS, SMOKE_EVAL, SMOKE_STEPS, Config, final_path, ids_of, log, null_batch, write_json)  # noqa: E402
+from stages import CLIP_E, D_TEXT, _safety_batch, base_stage, load_base, new_reader, new_text_encoder  # noqa: E402
 
 GUIDANCE = float(WD.W["diffusion"]["sampler"]["guidance_scale"])
 STEPS = int(WD.W["diffusion"]["sampler"]["steps"])
@@ -80,7 +80,7 @@ def generate(te: M.TextEncoder, un: M.UNet, captions: Sequence[str], seeds: Sequ
     return np.concatenate(out) if out else np.zeros((0, 3, 32, 32), np.float32)
 
 
-MODEL_FILES = {"base": ["base"], "esd": ["base", "esd"], "des": ["base", "des"], "sage": ["base", "sage"]}
+MODEL_FILES = {"base": ["@base"], "esd": ["@base", "esd"], "des": ["@base", "des"], "sage": ["@base", "sage"]}
 
 
 def cached_generate(cfg: Config, model: str, stratum: str, te, un, captions, seeds) -> np.ndarray:
@@ -88,7 +88,7 @@ def cached_generate(cfg: Config, model: str, stratum: str, te, un, captions, see
     import hashlib
     h = hashlib.sha1()
     for f in MODEL_FILES[model]:
-        h.update(open(final_path(cfg, f), "rb").read())
+        h.update(open(final_path(cfg, base_stage(cfg) if f == "@base" else f), "rb").read())
     h.update(repr((list(captions), list(seeds), STEPS, GUIDANCE)).encode())
     path = os.path.join(cfg.work, f"gen_{model}_{stratum}_{h.hexdigest()[:16]}.npy")
     if os.path.exists(path):
@@ -368,6 +368,7 @@ def main() -> None:
     ap.add_argument("--models", default="base,esd,des,sage")
     a = ap.parse_args()
     cfg = Config(out=a.out, work=a.work or os.path.join(a.out, ".work"), threads=a.threads, smoke=a.smoke,
+                 steps=dict(SMOKE_STEPS if a.smoke else FULL_STEPS),
                  eval_n=SMOKE_EVAL if a.smoke else FULL_EVAL)
     evaluate(cfg, a.models.split(","))
 

@@ -15,6 +15,10 @@ TARGETS = {
 }
 
 
+# Wall times (min) of the run that trained the stages the current models were rebuilt from (--from-onnx).
+PREVIOUS_RUN_MIN = {"base": 50.6, "safety": 2.8, "reader": 5.0, "clip": 7.2}
+
+
 def _f(x, d=3):
     return "n/a" if x is None else (f"{x:.{d}f}" if isinstance(x, float) else str(x))
 
@@ -49,14 +53,24 @@ def write_card(cfg: Config, timings: dict) -> None:
                  "each file passes `onnx.checker` full check).\n")
     L.append("## Training\n")
     L.append(f"Environment: {platform.machine()}, torch {torch.__version__}, {cfg.threads} threads, device `{cfg.device}`"
-             f"{' (adaptive threads)' if cfg.adaptive else ''}. Seeds fixed (seed 1234; data and noise come from generators seeded per stage and step). Wall times were measured on a 2-core machine shared with a concurrent Maven build; the base stage ran mostly on one thread and was resumed once from its checkpoint.\n")
+             f"{' (adaptive threads)' if cfg.adaptive else ''}. Seeds fixed (seed 1234; data and noise come from generators seeded per stage and step). "
+             "Wall times were measured on a 2-core machine shared with concurrent Maven builds (training ran at low priority and mostly on one thread), "
+             "so they are upper bounds for an idle 2-core machine.\n")
+    recovered = timings.get("_from_onnx", [])
     L.append("| stage | steps | wall time (min) |\n|---|---|---|")
     tot = 0.0
-    for k in ["base", "safety", "reader", "clip", "esd", "des", "sage", "export", "evaluate"]:
+    for k in ["base", "pairs", "safety", "reader", "clip", "esd", "des", "sage", "export", "evaluate"]:
         if k in timings:
             tot += timings[k]
             L.append(f"| {k} | {cfg.steps.get(k, '')} | {timings[k] / 60:.1f} |")
+        elif k in recovered:
+            L.append(f"| {k} | {cfg.steps.get(k, '')} | see below |")
     L.append(f"| **total** | | **{tot / 60:.1f}** |\n")
+    if recovered:
+        L.append("Stages " + ", ".join(f"`{r}`" for r in recovered) + " were not retrained in this run: their checkpoints were rebuilt "
+                 "from the previously committed ONNX files (`train_all.py --from-onnx`, `from_onnx.py`; the rebuilt modules re-export "
+                 "to initializers identical to the committed ones). They were trained by the same code and seeds; their wall times "
+                 "in that run: " + ", ".join(f"{k} {v}" for k, v in PREVIOUS_RUN_MIN.items() if k in recovered) + " min.\n")
     if m:
         bg = m["base_generation"]
         pm = m["per_model"]

@@ -3,9 +3,11 @@
   /usr/bin/python3 deploy/mini-world/training/train_all.py            # full run (about 75 min on 2 cores)
   /usr/bin/python3 deploy/mini-world/training/train_all.py --smoke    # seconds-long end-to-end check in a temp dir
 
-Stages (each resumable; finished stages are skipped): base (text_encoder + denoiser), safety, reader, clip,
-esd, des, sage, export (ONNX + config.pbtxt), evaluate (metrics.json), model card (MODEL_CARD.md).
-Checkpoints live in <out>/.work (git-ignored). Threads: --threads / MINIWORLD_THREADS (default 2);
+Stages (each resumable; finished stages are skipped): base (text_encoder + denoiser), pairs (off by default;
+with --pairs-steps N the base is continued on mostly two-object captions and that becomes the base model
+esd/des/sage start from), safety, reader, clip, esd, des, sage, export (ONNX + config.pbtxt), evaluate
+(metrics.json), model card (MODEL_CARD.md). Checkpoints live in <out>/.work (git-ignored); when they are
+gone, --from-onnx base,safety,reader,clip rebuilds those stages' checkpoints from the committed ONNX files. Threads: --threads / MINIWORLD_THREADS (default 2);
 --adaptive drops to one thread while other processes keep the CPUs busy.
 """
 from __future__ import annotations
@@ -27,7 +29,7 @@ import stages as ST  # noqa: E402
 import tokenizer as TK  # noqa: E402
 from common import FULL_EVAL, FULL_STEPS, SMOKE_EVAL, SMOKE_STEPS, Config, log, write_json  # noqa: E402
 
-ORDER = ["base", "safety", "reader", "clip", "esd", "des", "sage", "export", "evaluate", "card"]
+ORDER = ["base", "pairs", "safety", "reader", "clip", "esd", "des", "sage", "export", "evaluate", "card"]
 
 
 def main() -> None:
@@ -41,6 +43,9 @@ def main() -> None:
     ap.add_argument("--only", default=None, help="comma-separated stages to run (default: all)")
     ap.add_argument("--redo", default="", help="comma-separated training stages to retrain from scratch")
     ap.add_argument("--base-steps", type=int, default=None)
+    ap.add_argument("--pairs-steps", type=int, default=None, help="steps of the pair-focused base phase (0: none)")
+    ap.add_argument("--from-onnx", default="", help="comma-separated training stages whose checkpoints are rebuilt "
+                    "from the committed ONNX models instead of trained (when .work is gone); see from_onnx.py")
     ap.add_argument("--keep", action="store_true", help="--smoke: keep the temp dir")
     a = ap.parse_args()
 
@@ -50,6 +55,8 @@ def main() -> None:
                  eval_n=dict(SMOKE_EVAL if a.smoke else FULL_EVAL))
     if a.base_steps:
         cfg.steps["base"] = a.base_steps
+    if a.pairs_steps is not None:
+        cfg.steps["pairs"] = a.pairs_steps
     os.makedirs(cfg.work, exist_ok=True)
     torch.set_num_threads(cfg.threads)
     for r in filter(None, a.redo.split(",")):
@@ -65,7 +72,17 @@ def main() -> None:
     for r in filter(None, a.redo.split(",")):
         timings.pop(r, None)
     todo = a.only.split(",") if a.only else ORDER
-    fns = {"base": ST.train_base, "safety": ST.train_safety, "reader": ST.train_reader, "clip": ST.train_clip,
+    recovered = [r for r in a.from_onnx.split(",") if r]
+    if recovered:
+        import from_onnx as FO
+        FO.recover(cfg, recovered)
+        for r in recovered:
+            timings.pop(r, None)
+        timings["_from_onnx"] = sorted(set(timings.get("_from_onnx", [])) | set(recovered))
+    for r in filter(None, a.redo.split(",")):
+        if r in timings.get("_from_onnx", []):
+            timings["_from_onnx"].remove(r)
+    fns = {"base": ST.train_base, "pairs": ST.train_pairs, "safety": ST.train_safety, "reader": ST.train_reader, "clip": ST.train_clip,
            "esd": ST.train_esd, "des": ST.train_des, "sage": ST.train_sage}
     export_info = None
     for stage in ORDER:
@@ -90,7 +107,7 @@ def main() -> None:
             import model_card as MC
             MC.write_card(cfg, timings)
         write_json(timings_path, timings)
-    log(f"finished; stage seconds: { {k: round(v) for k, v in timings.items()} }")
+    log(f"finished; stage seconds: { {k: round(v) for k, v in timings.items() if not k.startswith('_')} }")
     if a.smoke and not a.keep and a.out is None:
         shutil.rmtree(out, ignore_errors=True)
         log("smoke test passed (temp dir removed)")

@@ -190,10 +190,14 @@ def make_spec(rng: np.random.Generator, kind: str, shapes: Sequence[str], colors
     return s
 
 
-def sample_train_spec(rng: np.random.Generator, p_concept: float = 0.14) -> Spec:
-    """Training distribution of the base models (all forms, all nouns)."""
+TRAIN_KINDS = (0.45, 0.17, 0.38)   # single, count, pair shares of the base training distribution
+
+
+def sample_train_spec(rng: np.random.Generator, p_concept: float = 0.14,
+                      kinds: Tuple[float, float, float] = TRAIN_KINDS) -> Spec:
+    """Training distribution of the base models (all forms, all nouns); ``kinds``: single/count/pair shares."""
     r = rng.random()
-    kind = "single" if r < 0.45 else ("count" if r < 0.62 else "pair")
+    kind = "single" if r < kinds[0] else ("count" if r < kinds[0] + kinds[1] else "pair")
     nobj = {"single": 1, "count": 1, "pair": 2}[kind]
     concept_obj = int(rng.integers(nobj)) if rng.random() < p_concept * (1.0 if kind != "pair" else 1.6) else None
     return make_spec(rng, kind, BENIGN_SHAPES, COLORS, noun_mode="any", concept_obj=concept_obj)
