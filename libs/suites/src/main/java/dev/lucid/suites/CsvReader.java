@@ -1,8 +1,6 @@
 package dev.lucid.suites;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,56 +16,29 @@ public final class CsvReader {
     public record Row(List<String> fields, long line) {
     }
 
-    private static final int EOF = -1;
+    private static final int EOF = CharCursor.EOF;
 
-    private final Reader in;
+    private final CharCursor in;
     private final String file;
     private final char delimiter;
     private final boolean quoting;
     private final ImportLimits limits;
-    private final char[] buf = new char[8192];
-    private int pos;
-    private int len;
     private long line = 1;
     private boolean started;
     private boolean ended;
 
     public CsvReader(Reader in, String file, char delimiter, boolean quoting, ImportLimits limits) {
-        this.in = in;
+        this.in = new CharCursor(in, file);
         this.file = file;
         this.delimiter = delimiter;
         this.quoting = quoting;
         this.limits = limits;
     }
 
-    private int peek() {
-        if (pos == len) {
-            try {
-                len = in.read(buf, 0, buf.length);
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-            }
-            pos = 0;
-            if (len <= 0) {
-                len = 0;
-                return EOF;
-            }
-        }
-        return buf[pos];
-    }
-
-    private int read() {
-        int c = peek();
-        if (c != EOF) {
-            pos++;
-        }
-        return c;
-    }
-
     /** Consumes a line end starting with {@code c} (already read); counts the line. */
     private void endOfLine(int c) {
-        if (c == '\r' && peek() == '\n') {
-            pos++;
+        if (c == '\r') {
+            in.skip('\n');
         }
         line++;
     }
@@ -79,11 +50,9 @@ public final class CsvReader {
         }
         if (!started) {
             started = true;
-            if (peek() == '\uFEFF') {
-                pos++;
-            }
+            in.skip('\uFEFF');
         }
-        if (peek() == EOF) {
+        if (in.peek() == EOF) {
             ended = true;
             return null;
         }
@@ -94,15 +63,14 @@ public final class CsvReader {
         boolean afterQuote = false;
         boolean atFieldStart = true;
         while (true) {
-            int c = read();
+            int c = in.read();
             if (quoted) {
                 if (c == EOF) {
                     throw new SuiteFormatException(file, first, "unterminated quoted field (the quote opened on line "
                             + quoteLine + " is never closed)");
                 }
                 if (c == '"') {
-                    if (peek() == '"') {
-                        pos++;
+                    if (in.skip('"')) {
                         append(field, '"', first);
                     } else {
                         quoted = false;
@@ -110,8 +78,7 @@ public final class CsvReader {
                     }
                 } else {
                     append(field, (char) c, first); // embedded line ends are kept as they are
-                    if (c == '\r' && peek() == '\n') {
-                        pos++;
+                    if (c == '\r' && in.skip('\n')) {
                         append(field, '\n', first);
                     }
                     if (c == '\n' || c == '\r') {

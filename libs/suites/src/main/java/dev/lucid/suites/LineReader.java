@@ -1,40 +1,19 @@
 package dev.lucid.suites;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 
 /** Streaming reader of text lines (LF, CRLF or CR), bounded in length, that drops a leading byte-order mark. */
 final class LineReader {
-    private final Reader in;
+    private final CharCursor in;
     private final String file;
     private final int maxChars;
-    private final char[] buf = new char[8192];
-    private int pos;
-    private int len;
     private long line;
     private boolean started;
 
     LineReader(Reader in, String file, int maxChars) {
-        this.in = in;
+        this.in = new CharCursor(in, file);
         this.file = file;
         this.maxChars = maxChars;
-    }
-
-    private int read() {
-        if (pos == len) {
-            try {
-                len = in.read(buf, 0, buf.length);
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
-            }
-            pos = 0;
-            if (len <= 0) {
-                len = 0;
-                return -1;
-            }
-        }
-        return buf[pos++];
     }
 
     /** The 1-based number of the line last returned. */
@@ -45,7 +24,7 @@ final class LineReader {
     /** The next line without its line end, or null at the end of input. */
     String next() {
         StringBuilder sb = new StringBuilder();
-        int c = read();
+        int c = in.read();
         if (c == -1) {
             return null;
         }
@@ -53,7 +32,7 @@ final class LineReader {
         if (!started) {
             started = true;
             if (c == '\uFEFF') {
-                c = read();
+                c = in.read();
             }
         }
         while (c != -1 && c != '\n' && c != '\r') {
@@ -61,13 +40,10 @@ final class LineReader {
                 throw new SuiteFormatException(file, line, "line longer than " + maxChars + " characters");
             }
             sb.append((char) c);
-            c = read();
+            c = in.read();
         }
         if (c == '\r') {
-            int d = read();
-            if (d != '\n' && d != -1) {
-                pos--; // a lone CR ends the line; keep the next character
-            }
+            in.skip('\n'); // a lone CR ends the line too
         }
         return sb.toString();
     }
