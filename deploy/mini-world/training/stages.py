@@ -68,32 +68,35 @@ def augment(x: torch.Tensor, g: torch.Generator, strength: float = 1.0) -> torch
 
 # ----------------------------------------------------------------------------------------------- base T2I
 
-def train_base(cfg: Config) -> None:
-    name, total, B = "base", cfg.steps["base"], 64
-    if os.path.exists(final_path(cfg, name)):
-        return
+def _train_t2i(cfg: Config, name: str, total: int, te: torch.nn.Module, un: torch.nn.Module, lr: float,
+               lr_at_step, kinds=None, high_t: float = 0.0, ema_max: float = 0.999, note: str = "") -> None:
+    """The text-to-image training loop (v-prediction, caption dropout 10%, EMA), shared by base and pairs.
+
+    high_t: the share of samples whose timestep is redrawn from the upper half of the schedule (0: none,
+    and then no extra random draws, so the base stage's streams are unchanged)."""
+    B, dev = 64, cfg.device
     th = Threads(cfg)
-    torch.manual_seed(cfg.seed)
-    dev = cfg.device
-    te, un = new_text_encoder().to(dev), M.UNet(D_TEXT).to(dev)
     ema_te, ema_un = copy.deepcopy(te), copy.deepcopy(un)
     params = list(te.parameters()) + list(un.parameters())
-    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     objs = {"te": te, "un": un, "ema_te": ema_te, "ema_un": ema_un, "opt": opt}
     start = _resume(cfg, name, objs)
-    log(f"[{name}] text encoder {M.n_params(te) / 1e6:.2f}M + denoiser {M.n_params(un) / 1e6:.2f}M params, {total} steps x {B}")
+    log(f"[{name}] {note}, {total} steps x {B}")
     pr = Progress(name, total, start, every=50 if not cfg.smoke else 1)
     sid = STAGE_ID[name]
     for step in range(start, total):
         for gparam in opt.param_groups:
-            gparam["lr"] = lr_at(step, total, 1e-3, min(200, total // 10 + 1), 1e-4)
+            gparam["lr"] = lr_at_step(step)
         rng, g = step_rng(cfg, sid, step), step_torch_gen(cfg, sid, step)
-        specs = [WD.sample_train_spec(rng) for _ in range(B)]
+        specs = [WD.sample_train_spec(rng) if kinds is None else WD.sample_train_spec(rng, kinds=kinds) for _ in range(B)]
         x0 = (render_batch(specs, rng) * 2 - 1)
         ids = ids_of([s.caption for s in specs])
         drop = torch.rand(B, generator=g) < 0.1
         ids[drop] = TK.PAD
         t = torch.randint(0, DF.T_TRAIN, (B,), generator=g)
+        if high_t > 0:
+            high = torch.rand(B, generator=g) < high_t
+            t = torch.where(high, torch.randint(DF.T_TRAIN // 2, DF.T_TRAIN, (B,), generator=g), t)
         eps = torch.randn(x0.shape, generator=g)
         xt, v = DF.q_sample(x0, t, eps)
         h, _ = te(ids.to(dev))
@@ -103,7 +106,7 @@ def train_base(cfg: Config) -> None:
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        d = min(0.999, (1 + step) / (10 + step))
+        d = min(ema_max, (1 + step) / (10 + step))
         _ema(ema_te, te, d)
         _ema(ema_un, un, d)
         pr.update(step, v_mse=loss.item())
@@ -113,6 +116,16 @@ def train_base(cfg: Config) -> None:
             _save(cfg, name, objs, step + 1)
     save_atomic({"te": ema_te.state_dict(), "un": ema_un.state_dict()}, final_path(cfg, name))
     log(f"[{name}] done")
+
+
+def train_base(cfg: Config) -> None:
+    name, total = "base", cfg.steps["base"]
+    if os.path.exists(final_path(cfg, name)):
+        return
+    torch.manual_seed(cfg.seed)
+    te, un = new_text_encoder().to(cfg.device), M.UNet(D_TEXT).to(cfg.device)
+    _train_t2i(cfg, name, total, te, un, 1e-3, lambda step: lr_at(step, total, 1e-3, min(200, total // 10 + 1), 1e-4),
+               note=f"text encoder {M.n_params(te) / 1e6:.2f}M + denoiser {M.n_params(un) / 1e6:.2f}M params")
 
 
 # Pair-focused continuation of the base model: word-order binding ("a red circle left of a blue square"
@@ -132,56 +145,17 @@ PAIRS_HIGH_T = 0.5
 
 
 def train_pairs(cfg: Config) -> None:
-    name, total, B = "pairs", cfg.steps.get("pairs", 0), 64
+    name, total = "pairs", cfg.steps.get("pairs", 0)
     if total <= 0 or os.path.exists(final_path(cfg, name)):
         return
-    th = Threads(cfg)
     torch.manual_seed(cfg.seed + STAGE_ID[name])
-    dev = cfg.device
     st0 = torch.load(final_path(cfg, "base"), map_location="cpu")
     te, un = new_text_encoder(), M.UNet(D_TEXT)
     te.load_state_dict(st0["te"])
     un.load_state_dict(st0["un"])
-    te, un = te.to(dev).train(), un.to(dev).train()
-    ema_te, ema_un = copy.deepcopy(te), copy.deepcopy(un)
-    params = list(te.parameters()) + list(un.parameters())
-    opt = torch.optim.AdamW(params, lr=PAIRS_LR, weight_decay=0.01)
-    objs = {"te": te, "un": un, "ema_te": ema_te, "ema_un": ema_un, "opt": opt}
-    start = _resume(cfg, name, objs)
-    log(f"[{name}] from the base stage's weights, {total} steps x {B}, kinds single/count/pair {PAIRS_KINDS}")
-    pr = Progress(name, total, start, every=50 if not cfg.smoke else 1)
-    sid = STAGE_ID[name]
-    for step in range(start, total):
-        for gparam in opt.param_groups:
-            gparam["lr"] = PAIRS_LR * min(1.0, (step + 1) / PAIRS_WARMUP)
-        rng, g = step_rng(cfg, sid, step), step_torch_gen(cfg, sid, step)
-        specs = [WD.sample_train_spec(rng, kinds=PAIRS_KINDS) for _ in range(B)]
-        x0 = (render_batch(specs, rng) * 2 - 1)
-        ids = ids_of([s.caption for s in specs])
-        drop = torch.rand(B, generator=g) < 0.1
-        ids[drop] = TK.PAD
-        t = torch.randint(0, DF.T_TRAIN, (B,), generator=g)
-        high = torch.rand(B, generator=g) < PAIRS_HIGH_T
-        t = torch.where(high, torch.randint(DF.T_TRAIN // 2, DF.T_TRAIN, (B,), generator=g), t)
-        eps = torch.randn(x0.shape, generator=g)
-        xt, v = DF.q_sample(x0, t, eps)
-        h, _ = te(ids.to(dev))
-        pred = un(xt.to(dev), t[:, None].to(dev), h)
-        loss = F.mse_loss(pred, v.to(dev))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        d = min(PAIRS_EMA, (1 + step) / (10 + step))
-        _ema(ema_te, te, d)
-        _ema(ema_un, un, d)
-        pr.update(step, v_mse=loss.item())
-        if (step + 1) % 25 == 0:
-            th.tick()
-        if (step + 1) % 250 == 0 and step + 1 < total:
-            _save(cfg, name, objs, step + 1)
-    save_atomic({"te": ema_te.state_dict(), "un": ema_un.state_dict()}, final_path(cfg, name))
-    log(f"[{name}] done")
+    _train_t2i(cfg, name, total, te.to(cfg.device).train(), un.to(cfg.device).train(), PAIRS_LR,
+               lambda step: PAIRS_LR * min(1.0, (step + 1) / PAIRS_WARMUP), kinds=PAIRS_KINDS, high_t=PAIRS_HIGH_T,
+               ema_max=PAIRS_EMA, note=f"from the base stage's weights, kinds single/count/pair {PAIRS_KINDS}")
 
 
 def base_stage(cfg: Config) -> str:
