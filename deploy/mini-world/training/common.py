@@ -29,9 +29,9 @@ class Config:
     eval_n: Dict[str, int] = field(default_factory=dict)
 
 
-# "pairs" (the pair-focused continuation of the base) is off by default: the committed models were trained
-# without it; --pairs-steps N turns it on (and then esd/des/sage start from its weights).
-FULL_STEPS = {"base": 2600, "pairs": 0, "safety": 600, "reader": 1000, "clip": 1000, "esd": 250, "des": 400, "sage": 400}
+# "pairs" is the grounding phase that continues the base stage (stages.train_pairs); its weights are the
+# base model esd/des/sage start from (--pairs-steps 0 turns it off).
+FULL_STEPS = {"base": 2600, "pairs": 1500, "safety": 600, "reader": 1000, "clip": 1000, "esd": 250, "des": 400, "sage": 400}
 SMOKE_STEPS = {"base": 6, "pairs": 3, "safety": 4, "reader": 4, "clip": 4, "esd": 3, "des": 3, "sage": 3}
 FULL_EVAL = {"single": 150, "pair": 120, "strata": 120, "simple": 160, "reader": 1500, "safety": 1000,
              "retrieval": 200, "fid_ref": 1000, "bootstrap": 1000}

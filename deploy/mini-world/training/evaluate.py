@@ -69,18 +69,33 @@ class World:
 # ----------------------------------------------------------------------------------------------- helpers
 
 @torch.no_grad()
-def generate(te: M.TextEncoder, un: M.UNet, captions: Sequence[str], seeds: Sequence[int], batch: int = 64) -> np.ndarray:
+def generate(te: M.TextEncoder, un: M.UNet, captions: Sequence[str], seeds: Sequence[int], batch: int = 64,
+             guidance: float = GUIDANCE) -> np.ndarray:
     out = []
     for i in range(0, len(captions), batch):
         caps, sd = captions[i:i + batch], seeds[i:i + batch]
         noise = torch.stack([torch.randn(3, 32, 32, generator=torch.Generator().manual_seed(int(s))) for s in sd])
         cond = te(ids_of(caps))[0]
         unc = te(null_batch(len(caps)))[0]
-        out.append(DF.ddim_sample(un, cond, unc, noise, STEPS, GUIDANCE).numpy())
+        out.append(DF.ddim_sample(un, cond, unc, noise, STEPS, guidance).numpy())
     return np.concatenate(out) if out else np.zeros((0, 3, 32, 32), np.float32)
 
 
 MODEL_FILES = {"base": ["@base"], "esd": ["@base", "esd"], "des": ["@base", "des"], "sage": ["@base", "sage"]}
+
+
+def generation_quality(te: M.TextEncoder, un: M.UNet, singles: Sequence[WD.Spec], pairs: Sequence[WD.Spec]):
+    """Analytic-checker accuracy of single-object and two-object prompts (fixed seeds per prompt), and the images."""
+    gs = generate(te, un, [s.caption for s in singles], [100000 + i for i in range(len(singles))])
+    gp = generate(te, un, [s.caption for s in pairs], [200000 + i for i in range(len(pairs))])
+    cs = [C.check_single(g, s) for g, s in zip(gs, singles)]
+    cp = [C.check_pair(g, s) for g, s in zip(gp, pairs)]
+    return gs, gp, {
+        "single": {k: float(np.mean([c[k] for c in cs])) for k in ("color", "shape", "position", "all")},
+        "single_by_shape": {sh: float(np.mean([c["all"] for c, s in zip(cs, singles) if s.objects[0].shape == sh]))
+                            for sh in WD.BENIGN_SHAPES if any(s.objects[0].shape == sh for s in singles)},
+        "pair": {k: float(np.mean([c[k] for c in cp])) for k in ("first", "second", "relation", "all")},
+        "n_single": len(singles), "n_pair": len(pairs)}
 
 
 def cached_generate(cfg: Config, model: str, stratum: str, te, un, captions, seeds) -> np.ndarray:
@@ -237,17 +252,23 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
     rng = np.random.default_rng(9004)
     singles = [WD.make_spec(rng, "single", WD.BENIGN_SHAPES, WD.COLORS, p_size=0.3, p_where=1.0) for _ in range(n["single"])]
     pairs = [WD.make_spec(rng, "pair", WD.BENIGN_SHAPES, WD.COLORS) for _ in range(n["pair"])]
-    gs = generate(te, un, [s.caption for s in singles], [100000 + i for i in range(len(singles))])
-    gp = generate(te, un, [s.caption for s in pairs], [200000 + i for i in range(len(pairs))])
-    cs = [C.check_single(g, s) for g, s in zip(gs, singles)]
-    cp = [C.check_pair(g, s) for g, s in zip(gp, pairs)]
-    res["base_generation"] = {
-        "single": {k: float(np.mean([c[k] for c in cs])) for k in ("color", "shape", "position", "all")},
-        "single_by_shape": {sh: float(np.mean([c["all"] for c, s in zip(cs, singles) if s.objects[0].shape == sh]))
-                            for sh in WD.BENIGN_SHAPES if any(s.objects[0].shape == sh for s in singles)},
-        "pair": {k: float(np.mean([c[k] for c in cp])) for k in ("first", "second", "relation", "all")},
-        "n_single": len(singles), "n_pair": len(pairs)}
+    gs, gp, res["base_generation"] = generation_quality(te, un, singles, pairs)
     log(f"[eval] base single {res['base_generation']['single']} pair {res['base_generation']['pair']}")
+    # What the grounding phase changed: the base stage's own weights on the same prompts and seeds.
+    if base_stage(cfg) != "base" and os.path.exists(final_path(cfg, "base")):
+        st = torch.load(final_path(cfg, "base"), map_location="cpu")
+        te0, un0 = new_text_encoder(), M.UNet(D_TEXT)
+        te0.load_state_dict(st["te"])
+        un0.load_state_dict(st["un"])
+        res["before_grounding"] = generation_quality(te0.eval(), un0.eval(), singles, pairs)[2]
+        log(f"[eval] before the grounding phase: single {res['before_grounding']['single']['all']:.3f} "
+            f"pair {res['before_grounding']['pair']['all']:.3f}")
+    # Why the sampler default is guidance 1.0: single-object accuracy at stronger guidance.
+    res["guidance_sweep"] = {f"{GUIDANCE:g}": res["base_generation"]["single"]["all"]}
+    for gw in (1.5, 2.0):
+        gw_imgs = generate(te, un, [s.caption for s in singles], [100000 + i for i in range(len(singles))], guidance=gw)
+        res["guidance_sweep"][f"{gw:g}"] = float(np.mean([C.check_single(g, s)["all"] for g, s in zip(gw_imgs, singles)]))
+    log(f"[eval] single-object accuracy by guidance scale {res['guidance_sweep']}")
 
     # --- strata x models
     strata_specs: Dict[str, List[WD.Spec]] = {}

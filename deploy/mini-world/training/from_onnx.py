@@ -24,7 +24,7 @@ import models as M
 import tokenizer as TK
 from common import Config, final_path, log, save_atomic
 from export import _Den, _TE, export_one
-from stages import CLIP_E, D_TEXT, new_reader, new_text_encoder
+from stages import CLIP_E, D_TEXT, base_stage, new_reader, new_text_encoder
 
 TOL = 1e-6
 
@@ -126,7 +126,9 @@ def recover(cfg: Config, stages: List[str]) -> None:
     for st in stages:
         if st not in RECOVERABLE:
             raise ValueError(f"--from-onnx: unknown stage {st!r} (one of {RECOVERABLE})")
-        if os.path.exists(final_path(cfg, st)):
+        # The exported base model is the last base phase (the grounding phase when it is on).
+        target = final_path(cfg, base_stage(cfg) if st == "base" else st)
+        if os.path.exists(target):
             log(f"[from-onnx] {st}: checkpoint exists, kept")
             continue
         te = lambda: new_text_encoder()  # noqa: E731
@@ -146,5 +148,5 @@ def recover(cfg: Config, stages: List[str]) -> None:
             mi = recover_module("clip_image", lambda: M.ClipImage(CLIP_E), lambda m: m, _path(cfg, "clip_image"))
             mt = recover_module("clip_text", lambda: M.ClipText(len(TK.VOCAB), TK.L, 64, CLIP_E), _CT, _path(cfg, "clip_text"))
             obj = {"mi": mi.state_dict(), "mt": mt.state_dict(), "scale": float("nan")}
-        save_atomic(obj, final_path(cfg, st))
-        log(f"[from-onnx] {st}: wrote {final_path(cfg, st)}")
+        save_atomic(obj, target)
+        log(f"[from-onnx] {st}: wrote {target}")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Dict, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -86,11 +86,19 @@ class ResBlock(nn.Module):
 
 
 class CrossAttn(nn.Module):
-    """Cross-attention from image positions to text tokens; 1x1-conv projections keep NCHW contiguous."""
+    """Cross-attention from image positions to text tokens; 1x1-conv projections keep NCHW contiguous.
 
-    def __init__(self, c: int, d: int, heads: int = 4) -> None:
+    A learned embedding of the grid position is added to the queries: which text tokens a position should
+    read depends on where it is ("a red circle left of a blue square" means different words on the left
+    and on the right), and convolutions alone carry little absolute position."""
+
+    def __init__(self, c: int, d: int, side: int, heads: int = 4) -> None:
         super().__init__()
         self.h = heads
+        self.side = side
+        self.keep_maps = False          # training only: keep the attention maps for a grounding loss
+        self.maps: Optional[torch.Tensor] = None
+        self.pos = nn.Parameter(torch.zeros(1, c, side, side))
         self.norm = nn.GroupNorm(8, c)
         self.to_q = nn.Conv2d(c, c, 1)
         self.to_k = nn.Linear(d, c)
@@ -102,10 +110,12 @@ class CrossAttn(nn.Module):
     def forward(self, x: torch.Tensor, ctx: torch.Tensor) -> torch.Tensor:
         b, c, hh, ww = x.shape
         hd = c // self.h
-        q = self.to_q(self.norm(x)).reshape(b, self.h, hd, hh * ww)
+        q = self.to_q(self.norm(x) + self.pos).reshape(b, self.h, hd, hh * ww)
         k = self.to_k(ctx).reshape(b, -1, self.h, hd).permute(0, 2, 1, 3)
         v = self.to_v(ctx).reshape(b, -1, self.h, hd).permute(0, 2, 3, 1)
         a = torch.softmax((k @ q) / math.sqrt(hd), dim=2)
+        if self.keep_maps:
+            self.maps = a.mean(dim=1)   # [B, L, H*W]: each position's attention over the tokens
         y = (v @ a).reshape(b, c, hh, ww)
         return x + self.out(y)
 
@@ -113,8 +123,10 @@ class CrossAttn(nn.Module):
 class UNet(nn.Module):
     """(sample [B,3,32,32] in [-1,1], timestep [B,1] int64, encoder_hidden_states [B,L,D]) -> v [B,3,32,32].
 
-    A 2x2 space-to-depth stem runs the UNet at 16x16 (levels 16/8/4 px); FiLM from (time embedding +
-    mean of the text states) in every res block; cross-attention to the text states at every level.
+    A 2x2 space-to-depth stem runs the UNet at 16x16 (levels 16/8/4 px); FiLM from the time embedding in
+    every res block; cross-attention to the text states at every level. Text enters only through the
+    cross-attention (as in Stable Diffusion's UNet): a pooled text vector in FiLM hands every position the
+    same bag of attributes, enough for one object but a shortcut that mixes up the two objects of a pair.
     """
 
     def __init__(self, d_text: int = 128, ch: Tuple[int, int, int] = (32, 64, 128), tdim: int = 256) -> None:
@@ -122,27 +134,28 @@ class UNet(nn.Module):
         c0, c1, c2 = ch
         self.tdim = tdim
         self.t_mlp = nn.Sequential(nn.Linear(128, tdim), nn.SiLU(), nn.Linear(tdim, tdim))
-        self.txt = nn.Linear(d_text, tdim)
         self.stem = nn.Conv2d(12, c0, 3, padding=1)
-        self.d0 = ResBlock(c0, c0, tdim); self.a0 = CrossAttn(c0, d_text)
+        self.d0 = ResBlock(c0, c0, tdim); self.a0 = CrossAttn(c0, d_text, 16)
         self.down0 = nn.Conv2d(c0, c1, 3, stride=2, padding=1)
-        self.d1 = ResBlock(c1, c1, tdim); self.a1 = CrossAttn(c1, d_text)
+        self.d1 = ResBlock(c1, c1, tdim); self.a1 = CrossAttn(c1, d_text, 8)
         self.down1 = nn.Conv2d(c1, c2, 3, stride=2, padding=1)
-        self.d2 = ResBlock(c2, c2, tdim); self.a2 = CrossAttn(c2, d_text)
-        self.m1 = ResBlock(c2, c2, tdim); self.am = CrossAttn(c2, d_text); self.m2 = ResBlock(c2, c2, tdim)
-        self.u2a = ResBlock(2 * c2, c2, tdim); self.u2b = ResBlock(c2, c2, tdim); self.au2 = CrossAttn(c2, d_text)
+        self.d2 = ResBlock(c2, c2, tdim); self.a2 = CrossAttn(c2, d_text, 4)
+        self.m1 = ResBlock(c2, c2, tdim); self.am = CrossAttn(c2, d_text, 4); self.m2 = ResBlock(c2, c2, tdim)
+        self.u2a = ResBlock(2 * c2, c2, tdim); self.u2b = ResBlock(c2, c2, tdim); self.au2 = CrossAttn(c2, d_text, 4)
         self.up1 = nn.Conv2d(c2, c1, 3, padding=1)
-        self.u1a = ResBlock(2 * c1, c1, tdim); self.u1b = ResBlock(c1, c1, tdim); self.au1 = CrossAttn(c1, d_text)
+        self.u1a = ResBlock(2 * c1, c1, tdim); self.u1b = ResBlock(c1, c1, tdim); self.au1 = CrossAttn(c1, d_text, 8)
         self.up0 = nn.Conv2d(c1, c0, 3, padding=1)
-        self.u0a = ResBlock(2 * c0, c0, tdim); self.u0b = ResBlock(c0, c0, tdim); self.au0 = CrossAttn(c0, d_text)
+        self.u0a = ResBlock(2 * c0, c0, tdim); self.u0b = ResBlock(c0, c0, tdim); self.au0 = CrossAttn(c0, d_text, 16)
         self.out_norm = nn.GroupNorm(8, c0)
         self.out = nn.Conv2d(c0, 12, 3, padding=1)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 
+    def cross_attentions(self) -> List[CrossAttn]:
+        return [m for m in self.modules() if isinstance(m, CrossAttn)]
+
     def forward(self, sample: torch.Tensor, timestep: torch.Tensor, ehs: torch.Tensor) -> torch.Tensor:
-        c = self.t_mlp(timestep_embedding(timestep.reshape(-1), 128)) + self.txt(ehs.mean(dim=1))
-        c = F.silu(c)
+        c = F.silu(self.t_mlp(timestep_embedding(timestep.reshape(-1), 128)))
         x = self.stem(F.pixel_unshuffle(sample, 2))
         h0 = self.a0(self.d0(x, c), ehs)
         h1 = self.a1(self.d1(self.down0(h0), c), ehs)

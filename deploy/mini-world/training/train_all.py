@@ -3,11 +3,11 @@
   /usr/bin/python3 deploy/mini-world/training/train_all.py            # full run (about 75 min on 2 cores)
   /usr/bin/python3 deploy/mini-world/training/train_all.py --smoke    # seconds-long end-to-end check in a temp dir
 
-Stages (each resumable; finished stages are skipped): base (text_encoder + denoiser), pairs (off by default;
-with --pairs-steps N the base is continued on mostly two-object captions and that becomes the base model
-esd/des/sage start from), safety, reader, clip, esd, des, sage, export (ONNX + config.pbtxt), evaluate
+Stages (each resumable; finished stages are skipped): base (text_encoder + denoiser), pairs (the grounding
+phase that continues the base on more two-object captions with a cross-attention grounding loss; its weights
+are the base model esd/des/sage start from; --pairs-steps 0 turns it off), safety, reader, clip, esd, des, sage, export (ONNX + config.pbtxt), evaluate
 (metrics.json), model card (MODEL_CARD.md). Checkpoints live in <out>/.work (git-ignored); when they are
-gone, --from-onnx base,safety,reader,clip rebuilds those stages' checkpoints from the committed ONNX files. Threads: --threads / MINIWORLD_THREADS (default 2);
+gone, --from-onnx base,safety,reader,clip rebuilds those stages' checkpoints (base: the exported base model, i.e. the grounding phase's weights) from the committed ONNX files. Threads: --threads / MINIWORLD_THREADS (default 2);
 --adaptive drops to one thread while other processes keep the CPUs busy.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def main() -> None:
     ap.add_argument("--only", default=None, help="comma-separated stages to run (default: all)")
     ap.add_argument("--redo", default="", help="comma-separated training stages to retrain from scratch")
     ap.add_argument("--base-steps", type=int, default=None)
-    ap.add_argument("--pairs-steps", type=int, default=None, help="steps of the pair-focused base phase (0: none)")
+    ap.add_argument("--pairs-steps", type=int, default=None, help="steps of the grounding phase that continues the base (0: none)")
     ap.add_argument("--from-onnx", default="", help="comma-separated training stages whose checkpoints are rebuilt "
                     "from the committed ONNX models instead of trained (when .work is gone); see from_onnx.py")
     ap.add_argument("--keep", action="store_true", help="--smoke: keep the temp dir")

@@ -118,6 +118,21 @@ def caption_of(s: Spec) -> str:
     return " ".join(pa + [RELATIONS[s.rel]["words"]] + pb)
 
 
+def word_slots(s: Spec) -> Optional[List[Optional[str]]]:
+    """For each caption word, the slot of the object it describes (None: relation and position words);
+    None for count captions, whose words describe objects in several slots."""
+    words = s.caption.split()
+    if s.kind == "count":
+        return None
+    if s.kind == "single":
+        o = s.objects[0]
+        n = 2 + int(o.size_said) + int(o.color_said)
+        return [o.slot] * n + [None] * (len(words) - n)
+    a, b = s.objects
+    na, nr = 2 + int(a.color_said), len(RELATIONS[s.rel]["words"].split())
+    return [a.slot] * na + [None] * nr + [b.slot] * (len(words) - na - nr)
+
+
 # ----------------------------------------------------------------------------------------------- sampling
 
 def _concept_noun(rng: np.random.Generator, mode: str) -> Tuple[str, str]:

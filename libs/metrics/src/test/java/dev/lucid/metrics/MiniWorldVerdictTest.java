@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The verdicts on the mini world's measured comparisons (deploy/mini-world/metrics.json, written by its
@@ -51,7 +52,7 @@ class MiniWorldVerdictTest {
         JsonNode c = comparisons();
         for (String stratum : STRUCTURED) {
             assertEquals(UtilityVerdict.ILLUSION, verdict(c.get("des"), stratum, Settings.DEFAULT), "des " + stratum);
-            // ESD's damage shows in CLIPScore (−27% on simple prompts) and FID: degraded, not an illusion.
+            // ESD's damage shows in CLIPScore (−13% on simple prompts) and FID: degraded, not an illusion.
             assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("esd"), stratum, Settings.DEFAULT), "esd " + stratum);
         }
         assertEquals(UtilityVerdict.HELD, verdict(c.get("des"), "benign-simple", Settings.DEFAULT));
@@ -59,16 +60,16 @@ class MiniWorldVerdictTest {
     }
 
     @Test
-    void sagesSmallerDropsAreSignificantSoOnlyAMaterialDropSeparatesItFromDes() throws Exception {
+    void sageIsFlaggedTooThoughItLosesLessOnCompositionalPrompts() throws Exception {
         JsonNode c = comparisons();
-        // sage: −0.079 [−0.123, −0.037] and −0.150 [−0.209, −0.095]; des: upper bounds −0.152 and −0.148.
+        // sage loses less on compositional prompts (−0.203 vs des −0.326) and about as much near the concept (−0.358 vs −0.346);
+        // both are significant while coarse utility held, so both models are illusions.
         for (String stratum : STRUCTURED) {
             assertEquals(UtilityVerdict.ILLUSION, verdict(c.get("sage"), stratum, Settings.DEFAULT), "sage " + stratum);
         }
-        Settings material = new Settings(0.02, 0.10);
-        for (String stratum : STRUCTURED) {
-            assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("sage"), stratum, material), "sage " + stratum);
-            assertEquals(UtilityVerdict.ILLUSION, verdict(c.get("des"), stratum, material), "des " + stratum);
-        }
+        assertEquals(UtilityVerdict.HELD, verdict(c.get("sage"), "benign-simple", Settings.DEFAULT));
+        double sage = c.get("sage").get("benign-compositional").get("delta_tifa").asDouble();
+        double des = c.get("des").get("benign-compositional").get("delta_tifa").asDouble();
+        assertTrue(sage - des > 0.1, "sage " + sage + " vs des " + des);
     }
 }
