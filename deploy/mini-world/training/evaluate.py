@@ -256,11 +256,8 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
     log(f"[eval] base single {res['base_generation']['single']} pair {res['base_generation']['pair']}")
     # What the grounding phase changed: the base stage's own weights on the same prompts and seeds.
     if base_stage(cfg) != "base" and os.path.exists(final_path(cfg, "base")):
-        st = torch.load(final_path(cfg, "base"), map_location="cpu")
-        te0, un0 = new_text_encoder(), M.UNet(D_TEXT)
-        te0.load_state_dict(st["te"])
-        un0.load_state_dict(st["un"])
-        res["before_grounding"] = generation_quality(te0.eval(), un0.eval(), singles, pairs)[2]
+        te0, un0 = load_base(cfg, "base")
+        res["before_grounding"] = generation_quality(te0, un0, singles, pairs)[2]
         log(f"[eval] before the grounding phase: single {res['before_grounding']['single']['all']:.3f} "
             f"pair {res['before_grounding']['pair']['all']:.3f}")
     # Why the sampler default is guidance 1.0: single-object accuracy at stronger guidance.

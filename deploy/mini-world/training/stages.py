@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -123,9 +123,12 @@ def grounding_loss(un: M.UNet, specs: List[WD.Spec], roles: torch.Tensor) -> tor
     """Cross-attention grounding: at every position inside an object, the attention (mean over heads) should
     fall on the words that describe that object: mean of -log(attention mass on those words)."""
     total, n = 0.0, 0
+    grids: Dict[int, torch.Tensor] = {}  # levels share grid sizes (16, 8, 4): compute each once
     for att in un.cross_attentions():
         a = att.maps                                          # [B, L, P]
-        where = object_slots_on_grid(specs, att.side).to(a.device)    # [B, P]
+        if att.side not in grids:
+            grids[att.side] = object_slots_on_grid(specs, att.side).to(a.device)
+        where = grids[att.side]                               # [B, P]
         match = (roles[:, :, None].to(a.device) == where[:, None, :]).float()  # [B, L, P]
         mass = (a * match).sum(dim=1)                         # [B, P]
         sel = where >= 0
@@ -150,6 +153,8 @@ def _train_t2i(cfg: Config, name: str, total: int, te: torch.nn.Module, un: torc
     params = list(te.parameters()) + list(un.parameters()) + list(probe.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     objs = {"te": te, "un": un, "ema_te": ema_te, "ema_un": ema_un, "probe": probe, "opt": opt}
+    for att in un.cross_attentions():
+        att.keep_maps = ground_weight > 0
     start = _resume(cfg, name, objs)
     log(f"[{name}] {note}, {total} steps x {B}")
     pr = Progress(name, total, start, every=50 if not cfg.smoke else 1)
@@ -170,8 +175,6 @@ def _train_t2i(cfg: Config, name: str, total: int, te: torch.nn.Module, un: torc
         eps = torch.randn(x0.shape, generator=g)
         xt, v = DF.q_sample(x0, t, eps)
         h, _ = te(ids.to(dev))
-        for att in un.cross_attentions():
-            att.keep_maps = ground_weight > 0
         pred = un(xt.to(dev), t[:, None].to(dev), h)
         loss = F.mse_loss(pred, v.to(dev))
         roles = role_targets(specs)
@@ -247,8 +250,9 @@ def base_stage(cfg: Config) -> str:
     return "pairs" if cfg.steps.get("pairs", 0) > 0 else "base"
 
 
-def load_base(cfg: Config) -> Tuple[M.TextEncoder, M.UNet]:
-    st = torch.load(final_path(cfg, base_stage(cfg)), map_location="cpu")
+def load_base(cfg: Config, stage: Optional[str] = None) -> Tuple[M.TextEncoder, M.UNet]:
+    """The base model (default: the last base phase's weights) or the given base phase's."""
+    st = torch.load(final_path(cfg, stage or base_stage(cfg)), map_location="cpu")
     te, un = new_text_encoder(), M.UNet(D_TEXT)
     te.load_state_dict(st["te"])
     un.load_state_dict(st["un"])

@@ -93,44 +93,35 @@ def noun_of(o: Obj, plural: bool = False) -> str:
     return PLURAL[o.shape] if plural else o.shape
 
 
-def caption_of(s: Spec) -> str:
+def caption_words(s: Spec) -> List[Tuple[str, Optional[str]]]:
+    """The caption's words, each with the slot of the object it describes (None: relation and position
+    words, and every word of a count caption, whose object stands in several slots)."""
+    def obj(o: Obj, *words: str) -> List[Tuple[str, Optional[str]]]:
+        return [(w, o.slot) for w in words]
+
+    def plain(phrase: str) -> List[Tuple[str, Optional[str]]]:
+        return [(w, None) for w in phrase.split()]
+
     if s.kind == "single":
         o = s.objects[0]
-        words = ["a"]
-        if o.size_said:
-            words.append(o.size)
-        if o.color_said:
-            words.append(o.color)
-        words.append(noun_of(o))
-        if s.where_said:
-            words.append(SLOT_PHRASE[o.slot])
-        return " ".join(words)
+        words = obj(o, "a", *([o.size] if o.size_said else []), *([o.color] if o.color_said else []), noun_of(o))
+        return words + (plain(SLOT_PHRASE[o.slot]) if s.where_said else [])
     if s.kind == "count":
         o = s.objects[0]
-        words = [COUNTS[s.count]["word"]]
-        if o.color_said:
-            words.append(o.color)
-        words.append(noun_of(o, plural=True))
-        return " ".join(words)
+        return plain(" ".join([COUNTS[s.count]["word"]] + ([o.color] if o.color_said else []) + [noun_of(o, plural=True)]))
     a, b = s.objects
-    pa = ["a"] + ([a.color] if a.color_said else []) + [noun_of(a)]
-    pb = ["a"] + ([b.color] if b.color_said else []) + [noun_of(b)]
-    return " ".join(pa + [RELATIONS[s.rel]["words"]] + pb)
+    return (obj(a, "a", *([a.color] if a.color_said else []), noun_of(a)) + plain(RELATIONS[s.rel]["words"])
+            + obj(b, "a", *([b.color] if b.color_said else []), noun_of(b)))
+
+
+def caption_of(s: Spec) -> str:
+    return " ".join(w for w, _ in caption_words(s))
 
 
 def word_slots(s: Spec) -> Optional[List[Optional[str]]]:
     """For each caption word, the slot of the object it describes (None: relation and position words);
-    None for count captions, whose words describe objects in several slots."""
-    words = s.caption.split()
-    if s.kind == "count":
-        return None
-    if s.kind == "single":
-        o = s.objects[0]
-        n = 2 + int(o.size_said) + int(o.color_said)
-        return [o.slot] * n + [None] * (len(words) - n)
-    a, b = s.objects
-    na, nr = 2 + int(a.color_said), len(RELATIONS[s.rel]["words"].split())
-    return [a.slot] * na + [None] * nr + [b.slot] * (len(words) - na - nr)
+    None for count captions."""
+    return None if s.kind == "count" else [slot for _, slot in caption_words(s)]
 
 
 # ----------------------------------------------------------------------------------------------- sampling
