@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,7 @@ public final class ContentStore {
     /** Images up to this size are stored in Redis itself. */
     public static final int INLINE_LIMIT = 256 * 1024;
     private static final String BLOB_PREFIX = "blob:";
+    private static final RedisScript PUT_CREDITED = RedisScript.load("put_credited");
 
     private final UnifiedJedis redis;
     private final String prefix;
@@ -54,8 +56,21 @@ public final class ContentStore {
         return k;
     }
 
+    /**
+     * Who made a piece of content: when a put stores it, {@code item} is written under the content's key in the
+     * hash {@code hashKey} (first writer wins), so progress can count it as computed for that item and as
+     * cached for every other.
+     */
+    public record Credit(String hashKey, String item) {
+    }
+
     /** Stores an image under its key unless one is there; returns whether this call stored it. */
     public boolean putImage(String key, byte[] png) {
+        return putImage(key, png, null);
+    }
+
+    /** As {@link #putImage(String, byte[])}, crediting {@code credit} (may be null) when this call stored it. */
+    public boolean putImage(String key, byte[] png, Credit credit) {
         byte[] value = png;
         if (png.length > INLINE_LIMIT) {
             String sha = sha256(png);
@@ -72,7 +87,16 @@ public final class ContentStore {
             }
             value = (BLOB_PREFIX + sha).getBytes(StandardCharsets.UTF_8);
         }
-        return "OK".equals(redis.set(imageKey(key), value, SetParams.setParams().nx()));
+        return put(imageKey(key), value, credit);
+    }
+
+    private boolean put(byte[] key, byte[] value, Credit credit) {
+        if (credit == null) {
+            return "OK".equals(redis.set(key, value, SetParams.setParams().nx()));
+        }
+        Object stored = PUT_CREDITED.runBinary(redis, List.of(key, credit.hashKey().getBytes(StandardCharsets.UTF_8)),
+                List.of(value, key, credit.item().getBytes(StandardCharsets.UTF_8)));
+        return Long.valueOf(1).equals(stored);
     }
 
     /** The image stored under a key. */
@@ -104,7 +128,23 @@ public final class ContentStore {
 
     /** Stores a score (JSON) unless one is there; returns whether this call stored it. */
     public boolean putScore(String imageKey, String scorerFingerprint, String json) {
-        return "OK".equals(redis.set(scoreKey(imageKey, scorerFingerprint), json, SetParams.setParams().nx()));
+        return putScore(imageKey, scorerFingerprint, json, null);
+    }
+
+    /** As {@link #putScore(String, String, String)}, crediting {@code credit} (may be null) when this call stored it. */
+    public boolean putScore(String imageKey, String scorerFingerprint, String json, Credit credit) {
+        return put(scoreKey(imageKey, scorerFingerprint).getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8), credit);
+    }
+
+    /** The Redis key of an image (what an image credit is filed under). */
+    public String imageRedisKey(String key) {
+        return new String(imageKey(key), StandardCharsets.UTF_8);
+    }
+
+    /** The Redis key of a score (what a score credit is filed under). */
+    public String scoreRedisKey(String imageKey, String scorerFingerprint) {
+        return scoreKey(imageKey, scorerFingerprint);
     }
 
     /** The score stored for an image and scorer. */
@@ -113,8 +153,13 @@ public final class ContentStore {
     }
 
     static String sha256(byte[] data) {
+        return digest("SHA-256", data);
+    }
+
+    /** Hex digest of {@code data} with a JDK algorithm. */
+    static String digest(String algorithm, byte[] data) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

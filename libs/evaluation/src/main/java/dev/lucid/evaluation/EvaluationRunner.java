@@ -9,7 +9,6 @@ import dev.lucid.generation.ImageKey;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.SetParams;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,15 +19,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs evaluations from Redis. {@link #submit} plans an evaluation once (model × prompt × seed work
- * items on the stream); {@link #runOnce} takes items (reclaiming those of dead consumers first),
- * reads every image and score it can from the content store, computes only what is missing, records
- * the item's result and acknowledges it. Counters move only when an item is first recorded, so an
- * item redone after a crash is never counted twice. Any number of runners may share the work.
+ * Runs evaluations from Redis. {@link #submit} records an evaluation and queues its model × prompt × seed work
+ * items; {@link #runOnce} takes items for one consumer (its own unfinished ones first, then those of consumers
+ * silent longer than the reclaim limit, then new ones), reads every image and score it can from the content
+ * store, computes only what is missing and records each item with its counters and acknowledgement in one
+ * atomic step ({@link EvaluationLedger}). A retried or reclaimed item is never counted twice, and an item counts
+ * as generated (or its scores as computed) only when this evaluation computed that content for it. Any number of
+ * runners and consumers may share the work.
  */
 public final class EvaluationRunner {
     private static final Logger LOG = Logger.getLogger(EvaluationRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Work items queued per atomic step. */
+    static final int QUEUE_CHUNK = 256;
 
     /** An evaluation's plan. */
     public record Plan(String evaluationId, List<EvaluationModel> models, List<EvaluationPrompt> prompts,
@@ -46,6 +49,19 @@ public final class EvaluationRunner {
         public long total() {
             return (long) models.size() * prompts.size() * seedsPerPrompt;
         }
+
+        /** The work items in their fixed order (model, prompt, seed). */
+        List<EvaluationLedger.PlannedItem> items() {
+            List<EvaluationLedger.PlannedItem> out = new ArrayList<>();
+            for (EvaluationModel m : models) {
+                for (EvaluationPrompt p : prompts) {
+                    for (int s = 0; s < seedsPerPrompt; s++) {
+                        out.add(new EvaluationLedger.PlannedItem(m.label(), p.id(), p.seed(baseSeed, s)));
+                    }
+                }
+            }
+            return out;
+        }
     }
 
     /** Counters of an evaluation. */
@@ -53,52 +69,120 @@ public final class EvaluationRunner {
                            long scoresComputed, long scoreCacheHits, String lastError) {
     }
 
+    /**
+     * What one pass did: items recorded, entries dropped (their evaluation no longer runs), and, when a peer
+     * failed in a way a retry may fix, what the work waits for (the caller backs off), else null.
+     */
+    public record Pass(int recorded, int dropped, String waitingFor) {
+    }
+
+    /** The copy of an evaluation's definition a runner keeps, to plan it again if Redis loses its data. */
+    private record Definition(String planJson, String specJson, String name, long total) {
+    }
+
     private final UnifiedJedis redis;
     private final ContentStore store;
     private final WorkQueue queue;
     private final Backends backends;
-    private final String consumer;
-    private final String prefix;
+    private final EvaluationLedger ledger;
+    private final ClaimKeeper claims;
+    private final int queueChunk;
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
+    private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
 
+    public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends) {
+        this(redis, prefix, store, queue, backends, QUEUE_CHUNK);
+    }
+
+    /** @param queueChunk work items queued per atomic step */
     public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends,
-                            String consumer) {
+                            int queueChunk) {
+        if (queueChunk < 1) {
+            throw new IllegalArgumentException("queueChunk must be >= 1, got " + queueChunk);
+        }
+        this.queueChunk = queueChunk;
         this.redis = redis;
-        this.prefix = prefix;
         this.store = store;
         this.queue = queue;
         this.backends = backends;
-        this.consumer = consumer;
+        this.ledger = new EvaluationLedger(redis, prefix, queue);
+        this.claims = new ClaimKeeper(queue);
     }
 
-    private String evalKey(String id) {
-        return prefix + "eval:" + id;
+    /** The evaluations' state in Redis. */
+    public EvaluationLedger ledger() {
+        return ledger;
     }
 
-    /** Plans an evaluation; a second submit of the same id changes nothing. Returns whether it was new. */
-    public boolean submit(Plan plan) {
+    /** Starts renewing the claims of items being processed every {@code periodMillis}. */
+    public void keepClaimsFresh(long periodMillis) {
+        claims.start(periodMillis);
+    }
+
+    /** Stops renewing claims. */
+    public void stopKeepingClaims() {
+        claims.close();
+    }
+
+    /**
+     * Records an evaluation and queues its work. A second submit of the same id queues whatever a cut-short
+     * submit left unqueued and changes nothing else (RESUMED); a cancelled or failed evaluation starts again
+     * (RESTARTED: items done stay done, the rest is queued anew).
+     *
+     * @param specJson the spec as submitted (kept for the report)
+     * @param name     the spec's human name (for listings)
+     */
+    public EvaluationLedger.Submitted submit(Plan plan, String specJson, String name) {
         String planJson = write(plan);
-        if (!"OK".equals(redis.set(evalKey(plan.evaluationId()) + ":plan", planJson, SetParams.setParams().nx()))) {
+        EvaluationLedger.Submitted what = ledger.create(plan.evaluationId(), planJson, specJson, plan.total(), name);
+        definitions.put(plan.evaluationId(), new Definition(planJson, specJson, name, plan.total()));
+        if (what == EvaluationLedger.Submitted.CREATED) {
+            CrashPoint.SUBMIT_AFTER_CREATE.reach();
+        } else if (what == EvaluationLedger.Submitted.RESTARTED) {
+            CrashPoint.RESTART_AFTER_EPOCH.reach();
+        }
+        ledger.enqueueRemaining(plan.evaluationId(), plan.items(), queueChunk);
+        CrashPoint.SUBMIT_BEFORE_REPLY.reach();
+        return what;
+    }
+
+    /**
+     * Finishes the queueing of a running evaluation that a dead submitter left incomplete (a no-op when all is
+     * queued), and keeps a copy of its definition. Called for every active evaluation by a periodic sweep.
+     */
+    public void resumeQueueing(String id) {
+        List<String> ps = ledger.planAndSpec(id);
+        if (ps.get(0) == null) {
+            ledger.inactive(id); // gone (a Redis that lost its data): nothing can advance it
+            return;
+        }
+        Plan plan = plan(id);
+        definitions.computeIfAbsent(id, k -> new Definition(ps.get(0), ps.get(1) == null ? "{}" : ps.get(1),
+                ledger.progress(id).name(), plan.total()));
+        ledger.enqueueRemaining(id, plan.items(), queueChunk);
+    }
+
+    /**
+     * Plans an evaluation again from this runner's copy of its definition after Redis lost its data; every item
+     * runs again (the cache went with the data). Returns whether a copy was there.
+     */
+    public boolean replanLost(String id, String note) {
+        Definition d = definitions.get(id);
+        if (d == null) {
             return false;
         }
-        redis.hset(evalKey(plan.evaluationId()), Map.of("state", "RUNNING", "total", Long.toString(plan.total()),
-                "created", Long.toString(System.currentTimeMillis())));
-        for (EvaluationModel m : plan.models()) {
-            for (EvaluationPrompt p : plan.prompts()) {
-                for (int s = 0; s < plan.seedsPerPrompt(); s++) {
-                    queue.add(Map.of("eval", plan.evaluationId(), "model", m.label(), "prompt", p.id(),
-                            "seed", Long.toString(p.seed(plan.baseSeed(), s))));
-                }
-            }
-        }
+        plans.remove(id);
+        ledger.create(id, d.planJson(), d.specJson(), d.total(), d.name());
+        ledger.waiting(id, note);
+        ledger.enqueueRemaining(id, plan(id).items(), queueChunk);
         return true;
     }
 
     /** The plan of a submitted evaluation. */
     public Plan plan(String id) {
         return plans.computeIfAbsent(id, k -> {
-            String s = redis.get(evalKey(k) + ":plan");
+            String s = redis.get(ledger.key(k, "plan"));
             if (s == null) {
                 throw new IllegalStateException("no plan for evaluation " + k);
             }
@@ -111,41 +195,102 @@ public final class EvaluationRunner {
     }
 
     /**
-     * Processes up to {@code max} items: first those idle longer than {@code reclaimIdleMillis} with
-     * other consumers, then new ones (waiting up to {@code blockMillis}). Returns how many were done.
+     * Processes up to {@code max} items for {@code consumer}: first those it took before and has not finished,
+     * else those idle longer than {@code reclaimIdleMillis} with other consumers, else new ones (waiting up to
+     * {@code blockMillis}). Items of evaluations that no longer run (cancelled, failed, gone) or of an earlier
+     * epoch are acknowledged and dropped. A transient peer failure leaves the items with this consumer, notes what
+     * the evaluation waits for and says so in the result, so the caller backs off before retrying.
      */
-    public int runOnce(int max, long blockMillis, long reclaimIdleMillis) {
-        List<WorkQueue.Delivery> batch = new ArrayList<>(queue.reclaim(consumer, reclaimIdleMillis, max));
-        if (batch.size() < max) {
-            batch.addAll(queue.read(consumer, max - batch.size(), blockMillis));
+    public Pass runOnce(String consumer, int max, long blockMillis, long reclaimIdleMillis) {
+        List<WorkQueue.Delivery> batch = queue.readOwnPending(consumer, max);
+        if (batch.isEmpty()) {
+            batch = queue.reclaim(consumer, reclaimIdleMillis, max);
+            if (!batch.isEmpty()) {
+                CrashPoint.ITEMS_AFTER_RECLAIM.reach();
+            }
+        }
+        if (batch.isEmpty()) {
+            batch = queue.read(consumer, max, blockMillis);
+            if (!batch.isEmpty()) {
+                CrashPoint.ITEMS_AFTER_DELIVERY.reach();
+            }
         }
         Map<String, List<WorkQueue.Delivery>> groups = new LinkedHashMap<>();
+        List<StreamEntryID> stale = new ArrayList<>();
+        Map<String, List<String>> states = new HashMap<>();
         for (WorkQueue.Delivery d : batch) {
-            groups.computeIfAbsent(d.fields().get("eval") + "\u0000" + d.fields().get("model"), k -> new ArrayList<>()).add(d);
+            String evalId = d.fields().get("eval");
+            List<String> se = states.computeIfAbsent(evalId, ledger::stateAndEpoch);
+            String epoch = d.fields().get("epoch");
+            if (!"RUNNING".equals(se.get(0)) || (epoch != null && !epoch.equals(se.get(1)))) {
+                stale.add(d.id());
+            } else {
+                groups.computeIfAbsent(evalId + "\u0000" + d.fields().get("model"), k -> new ArrayList<>()).add(d);
+            }
         }
-        int done = 0;
+        queue.ack(stale.toArray(new StreamEntryID[0]));
+        int recorded = 0;
+        String waitingFor = null;
         for (List<WorkQueue.Delivery> g : groups.values()) {
             String evalId = g.get(0).fields().get("eval");
-            if ("CANCELLED".equals(redis.hget(evalKey(evalId), "state"))) {
-                queue.ack(g.stream().map(WorkQueue.Delivery::id).toArray(StreamEntryID[]::new));
-                continue;
-            }
+            List<StreamEntryID> ids = g.stream().map(WorkQueue.Delivery::id).toList();
+            claims.hold(consumer, ids);
             try {
-                done += process(plan(evalId), g);
-            } catch (Exception e) {
-                redis.hset(evalKey(evalId), "last_error", String.valueOf(e.getMessage()));
+                recorded += process(plan(evalId), g);
+                ledger.progressing(evalId);
+            } catch (PeerFailure f) {
+                Throwable e = f.getCause();
                 if (permanent(e)) {
                     // Retrying cannot help (a bad request or a misconfigured service): the evaluation fails.
-                    LOG.errorf("evaluation %s failed: %s", evalId, e.toString());
-                    redis.hset(evalKey(evalId), "state", "FAILED");
-                    queue.ack(g.stream().map(WorkQueue.Delivery::id).toArray(StreamEntryID[]::new));
+                    String reason = f.peer + " refused the work: " + describe(e);
+                    LOG.errorf("evaluation %s failed: %s", evalId, reason);
+                    ledger.fail(evalId, reason);
+                    queue.ack(ids.toArray(new StreamEntryID[0]));
                 } else {
-                    // Left unacknowledged: another pass (or replica) retries it after the idle limit.
-                    LOG.warnf("items of %s failed, will retry: %s", evalId, e.toString());
+                    // Left with this consumer, which retries them first after backing off.
+                    waitingFor = "waiting for " + f.peer + ": " + describe(e);
+                    LOG.warnf("items of %s wait: %s", evalId, waitingFor);
+                    ledger.waiting(evalId, waitingFor);
                 }
+            } finally {
+                claims.release(consumer, ids);
             }
         }
-        return done;
+        return new Pass(recorded, stale.size(), waitingFor);
+    }
+
+    /** A failure of one peer (generator, safety or utility scorer) while processing items. */
+    private static final class PeerFailure extends Exception {
+        final String peer;
+
+        PeerFailure(String peer, Throwable cause) {
+            super(peer + ": " + cause, cause);
+            this.peer = peer;
+        }
+    }
+
+    @FunctionalInterface
+    private interface PeerCall<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T at(String peer, PeerCall<T> c) throws PeerFailure {
+        try {
+            return c.call();
+        } catch (Exception e) {
+            throw new PeerFailure(peer, e);
+        }
+    }
+
+    /** A failure in words: a gRPC status as CODE: description, anything else as its class and message. */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException s) {
+                String d = s.getStatus().getDescription();
+                return s.getStatus().getCode() + (d == null ? "" : ": " + d);
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Failures that a retry cannot fix: refused input or a missing capability (gRPC status or argument errors). */
@@ -163,79 +308,85 @@ public final class EvaluationRunner {
         return false;
     }
 
-    private int process(Plan plan, List<WorkQueue.Delivery> group) throws Exception {
+    private int process(Plan plan, List<WorkQueue.Delivery> group) throws PeerFailure {
         String label = group.get(0).fields().get("model");
+        String evalId = plan.evaluationId();
         EvaluationModel model = plan.models().stream().filter(m -> m.label().equals(label)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("model label " + label + " not in plan"));
         Map<String, EvaluationPrompt> prompts = new HashMap<>();
         plan.prompts().forEach(p -> prompts.put(p.id(), p));
-        String fp = fingerprints.computeIfAbsent("model:" + model.model(), k -> call(() -> backends.modelFingerprint(model.model())));
-        String ek = evalKey(plan.evaluationId());
+        String fp = at("generator", () -> fingerprints.computeIfAbsent("model:" + model.model(),
+                k -> call(() -> backends.modelFingerprint(model.model()))));
 
         List<String> keys = new ArrayList<>();
+        List<String> itemIds = new ArrayList<>();
         List<EvaluationPrompt> itemPrompts = new ArrayList<>();
         List<GenerationItem> missing = new ArrayList<>();
         List<String> missingKeys = new ArrayList<>();
+        List<String> missingItems = new ArrayList<>();
         for (WorkQueue.Delivery d : group) {
             EvaluationPrompt p = prompts.get(d.fields().get("prompt"));
             long seed = Long.parseLong(d.fields().get("seed"));
             String key = ImageKey.of(fp, p.text(), seed, model.settings());
             keys.add(key);
+            itemIds.add(EvaluationLedger.PlannedItem.itemId(label, p.id(), seed));
             itemPrompts.add(p);
             if (!store.hasImage(key) && !missingKeys.contains(key)) {
                 missing.add(new GenerationItem(p.id(), p.text(), seed));
                 missingKeys.add(key);
+                missingItems.add(itemIds.get(itemIds.size() - 1));
             }
         }
         if (!missing.isEmpty()) {
-            List<GeneratedImage> made = backends.generate(model.model(), model.settings(), missing);
+            List<GeneratedImage> made = at("generator", () -> backends.generate(model.model(), model.settings(), missing));
             for (int i = 0; i < made.size(); i++) {
                 if (!made.get(i).key().equals(missingKeys.get(i))) {
                     throw new IllegalStateException("generator key " + made.get(i).key() + " differs from the planned "
                             + missingKeys.get(i) + ": coordinator and generator disagree on the model fingerprint");
                 }
-                store.putImage(missingKeys.get(i), made.get(i).png());
+                store.putImage(missingKeys.get(i), made.get(i).png(),
+                        new ContentStore.Credit(ledger.madeKey(evalId), missingItems.get(i)));
             }
-            redis.hincrBy(ek, "generated", missing.size());
+            CrashPoint.ITEMS_AFTER_IMAGES.reach();
         }
-        redis.hincrBy(ek, "image_cache_hits", group.size() - missing.size());
         List<byte[]> pngs = new ArrayList<>();
         for (String k : keys) {
             pngs.add(store.getImage(k).orElseThrow(() -> new IllegalStateException("image " + k + " vanished")));
         }
 
-        String sfp = fingerprints.computeIfAbsent("safety", k -> call(backends::safetyFingerprint));
-        List<Map<String, Double>> safety = cachedScores(keys, sfp, ek, new TypeReference<Map<String, Double>>() {
-        }, idx -> backends.scoreSafety(select(pngs, idx)));
-        String ufp = fingerprints.computeIfAbsent("utility", k -> call(backends::utilityFingerprint));
-        List<Backends.Utility> utility = cachedScores(keys, ufp, ek, new TypeReference<Backends.Utility>() {
-        }, idx -> backends.scoreUtility(select(pngs, idx), select(itemPrompts, idx)));
+        String sfp = at("safety scorer", () -> fingerprints.computeIfAbsent("safety", k -> call(backends::safetyFingerprint)));
+        List<Map<String, Double>> safety = at("safety scorer", () -> cachedScores(keys, itemIds, sfp, evalId,
+                new TypeReference<Map<String, Double>>() {
+                }, idx -> backends.scoreSafety(select(pngs, idx))));
+        CrashPoint.ITEMS_AFTER_SAFETY.reach();
+        String ufp = at("utility scorer", () -> fingerprints.computeIfAbsent("utility", k -> call(backends::utilityFingerprint)));
+        List<Backends.Utility> utility = at("utility scorer", () -> cachedScores(keys, itemIds, ufp, evalId,
+                new TypeReference<Backends.Utility>() {
+                }, idx -> backends.scoreUtility(select(pngs, idx), select(itemPrompts, idx))));
+        CrashPoint.ITEMS_AFTER_UTILITY.reach();
 
-        List<StreamEntryID> acks = new ArrayList<>();
+        int recorded = 0;
         for (int i = 0; i < group.size(); i++) {
             WorkQueue.Delivery d = group.get(i);
             EvaluationPrompt p = itemPrompts.get(i);
             long seed = Long.parseLong(d.fields().get("seed"));
-            String itemId = label + "|" + p.id() + "|" + seed;
             List<Boolean> correct = new ArrayList<>();
             List<String> answers = utility.get(i).answers();
             // No answers means no VQA model: structured utility is not measured (rather than scored 0).
             for (int q = 0; q < (answers.isEmpty() ? 0 : p.expectedAnswers().size()); q++) {
                 correct.add(q < answers.size() && answers.get(q).equals(p.expectedAnswers().get(q)));
             }
-            ItemResult r = new ItemResult(itemId, label, p.id(), p.stratum(), p.category(), seed, keys.get(i),
+            ItemResult r = new ItemResult(itemIds.get(i), label, p.id(), p.stratum(), p.category(), seed, keys.get(i),
                     ContentStore.sha256(pngs.get(i)), safety.get(i), utility.get(i).clipScore(), answers, correct, ufp);
-            redis.hset(ek + ":results", itemId, write(r));
-            if (redis.sadd(ek + ":done", itemId) == 1) {
-                long done = redis.hincrBy(ek, "done", 1);
-                if (done == plan.total()) {
-                    redis.hset(ek, "state", "SUCCEEDED");
-                }
+            if (ledger.complete(evalId, d, itemIds.get(i), write(r), store.imageRedisKey(keys.get(i)),
+                    List.of(store.scoreRedisKey(keys.get(i), sfp), store.scoreRedisKey(keys.get(i), ufp)))) {
+                recorded++;
             }
-            acks.add(d.id());
+            if (i == 0 && group.size() > 1) {
+                CrashPoint.ITEMS_BETWEEN_COMPLETIONS.reach();
+            }
         }
-        queue.ack(acks.toArray(new StreamEntryID[0]));
-        return group.size();
+        return recorded;
     }
 
     @FunctionalInterface
@@ -243,9 +394,9 @@ public final class EvaluationRunner {
         List<T> score(List<Integer> indices) throws Exception;
     }
 
-    /** Scores read from the store where present, computed (and stored) for the rest. */
-    private <T> List<T> cachedScores(List<String> keys, String fingerprint, String ek, TypeReference<T> type,
-                                     Scorer<T> scorer) throws Exception {
+    /** Scores read from the store where present, computed (and stored, credited to their item) for the rest. */
+    private <T> List<T> cachedScores(List<String> keys, List<String> itemIds, String fingerprint, String evalId,
+                                     TypeReference<T> type, Scorer<T> scorer) throws Exception {
         List<T> out = new ArrayList<>();
         List<Integer> todo = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
@@ -258,12 +409,12 @@ public final class EvaluationRunner {
         if (!todo.isEmpty()) {
             List<T> fresh = scorer.score(todo);
             for (int j = 0; j < todo.size(); j++) {
-                out.set(todo.get(j), fresh.get(j));
-                store.putScore(keys.get(todo.get(j)), fingerprint, write(fresh.get(j)));
+                int i = todo.get(j);
+                out.set(i, fresh.get(j));
+                store.putScore(keys.get(i), fingerprint, write(fresh.get(j)),
+                        new ContentStore.Credit(ledger.scoredKey(evalId), itemIds.get(i)));
             }
-            redis.hincrBy(ek, "scores_computed", todo.size());
         }
-        redis.hincrBy(ek, "score_cache_hits", keys.size() - todo.size());
         return out;
     }
 
@@ -273,31 +424,22 @@ public final class EvaluationRunner {
         return out;
     }
 
-    /** Marks an evaluation cancelled (its remaining items are dropped); returns the state after the call. */
+    /** Cancels an evaluation (items queued or in flight are dropped); returns the state after the call. */
     public String cancel(String evaluationId) {
-        String state = progress(evaluationId).state();
-        if (state.equals("RUNNING") || state.equals("QUEUED")) {
-            redis.hset(evalKey(evaluationId), "state", "CANCELLED");
-            return "CANCELLED";
-        }
-        return state;
+        return ledger.cancel(evaluationId);
     }
 
     /** Counters and state of an evaluation. */
     public Progress progress(String evaluationId) {
-        Map<String, String> h = redis.hgetAll(evalKey(evaluationId));
-        if (h.isEmpty()) {
-            throw new IllegalArgumentException("unknown evaluation '" + evaluationId + "'");
-        }
-        return new Progress(h.getOrDefault("state", "QUEUED"), num(h, "total"), num(h, "done"), num(h, "generated"),
-                num(h, "image_cache_hits"), num(h, "scores_computed"), num(h, "score_cache_hits"),
-                h.getOrDefault("last_error", ""));
+        EvaluationLedger.Progress p = ledger.progress(evaluationId);
+        return new Progress(p.state(), p.total(), p.done(), p.generated(), p.imageCacheHits(), p.scoresComputed(),
+                p.scoreCacheHits(), p.lastError());
     }
 
     /** Every recorded item result, sorted by item id. */
     public List<ItemResult> results(String evaluationId) {
         List<ItemResult> out = new ArrayList<>();
-        for (String v : redis.hgetAll(evalKey(evaluationId) + ":results").values()) {
+        for (String v : redis.hgetAll(ledger.key(evaluationId, "results")).values()) {
             try {
                 out.add(JSON.readValue(v, ItemResult.class));
             } catch (JsonProcessingException e) {

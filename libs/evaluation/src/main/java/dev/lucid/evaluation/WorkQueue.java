@@ -4,7 +4,9 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamConsumersInfo;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
 
@@ -57,6 +59,16 @@ public final class WorkQueue {
         }
     }
 
+    /** The stream's key. */
+    public String stream() {
+        return stream;
+    }
+
+    /** The consumer group's name. */
+    public String group() {
+        return group;
+    }
+
     /** Appends an item. */
     public StreamEntryID add(Map<String, String> fields) {
         return redis.xadd(stream, StreamEntryID.NEW_ENTRY, fields);
@@ -76,6 +88,71 @@ public final class WorkQueue {
             }
         }
         return out;
+    }
+
+    /**
+     * Up to {@code count} items delivered to this consumer and not yet acknowledged (what it took before and must
+     * finish first, e.g. after a peer failed), without waiting.
+     */
+    public List<Delivery> readOwnPending(String consumer, int count) {
+        List<Map.Entry<String, List<StreamEntry>>> r = withGroup(() -> redis.xreadGroup(group, consumer,
+                XReadGroupParams.xReadGroupParams().count(count), Map.of(stream, new StreamEntryID(0, 0))));
+        List<Delivery> out = new ArrayList<>();
+        List<StreamEntryID> gone = new ArrayList<>();
+        if (r != null) {
+            for (Map.Entry<String, List<StreamEntry>> e : r) {
+                for (StreamEntry s : e.getValue()) {
+                    if (s.getFields() == null) {
+                        gone.add(s.getID()); // deleted from the stream while pending: nothing to do
+                    } else {
+                        out.add(new Delivery(s.getID(), s.getFields(), 2));
+                    }
+                }
+            }
+        }
+        ack(gone.toArray(new StreamEntryID[0]));
+        return out;
+    }
+
+    /**
+     * Renews this consumer's claim on items it is working on (their idle time restarts at 0), so that no other
+     * consumer reclaims live work however long a peer call takes.
+     */
+    public void touch(String consumer, java.util.Collection<StreamEntryID> ids) {
+        if (!ids.isEmpty()) {
+            withGroup(() -> redis.xclaimJustId(stream, group, consumer, 0, XClaimParams.xClaimParams(),
+                    ids.toArray(new StreamEntryID[0])));
+        }
+    }
+
+    /**
+     * Removes from the group the consumers that hold nothing and were silent longer than {@code minIdleMillis}
+     * (dead coordinators, whose items were reclaimed), except {@code keep}. Returns how many were removed.
+     */
+    public int removeIdleConsumers(long minIdleMillis, java.util.Set<String> keep) {
+        int removed = 0;
+        List<StreamConsumersInfo> consumers;
+        try {
+            consumers = redis.xinfoConsumers(stream, group);
+        } catch (JedisDataException e) {
+            return 0; // no stream or group yet
+        }
+        for (StreamConsumersInfo c : consumers) {
+            if (c.getPending() == 0 && c.getIdle() > minIdleMillis && !keep.contains(c.getName())) {
+                redis.xgroupDelConsumer(stream, group, c.getName());
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Names of the group's consumers. */
+    public List<String> consumers() {
+        try {
+            return redis.xinfoConsumers(stream, group).stream().map(StreamConsumersInfo::getName).toList();
+        } catch (JedisDataException e) {
+            return List.of();
+        }
     }
 
     /** Items pending longer than {@code minIdleMillis} with any consumer, taken over by this one. */

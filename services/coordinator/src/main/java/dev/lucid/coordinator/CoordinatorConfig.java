@@ -1,6 +1,7 @@
 package dev.lucid.coordinator;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,22 @@ public interface CoordinatorConfig {
 
     /** How long an item may stay unacknowledged with a consumer before another takes it. */
     Duration reclaimIdle();
+
+    /** First wait of a worker after a failed pass (a peer down); doubles per failure. */
+    @WithDefault("250ms")
+    Duration backoffMin();
+
+    /** Longest wait between retries while a peer is down: work resumes within about this long of its return. */
+    @WithDefault("5s")
+    Duration backoffMax();
+
+    /** How often the sweeper looks for lost Redis data, unfinished queueing and dead consumers. */
+    @WithDefault("2s")
+    Duration sweepInterval();
+
+    /** A stream consumer holding nothing and silent this long belongs to a stopped coordinator and is removed. */
+    @WithDefault("10m")
+    Duration consumerExpiry();
 
     /** Deadline of each call to a peer service. */
     Duration peerDeadline();

@@ -14,6 +14,7 @@ import dev.lucid.api.v1.StageProgress;
 import dev.lucid.api.v1.SubmitRequest;
 import dev.lucid.api.v1.SubmitResponse;
 import dev.lucid.api.v1.WatchRequest;
+import dev.lucid.evaluation.EvaluationLedger;
 import dev.lucid.evaluation.EvaluationRunner;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
@@ -49,24 +50,25 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
         try {
             EvaluationRunner.Plan plan = planner.plan(request.getSpec());
-            boolean fresh = runner().submit(plan);
-            if (fresh) {
-                evaluations.redis().zadd(evaluations.key("evals"), System.currentTimeMillis(), plan.evaluationId());
-                evaluations.redis().set(evaluations.key("eval:" + plan.evaluationId() + ":spec"),
-                        JsonFormat.printer().print(request.getSpec()));
-            }
-            out.onNext(SubmitResponse.newBuilder().setEvaluationId(plan.evaluationId()).setResumed(!fresh).build());
+            EvaluationLedger.Submitted what = runner().submit(plan, JsonFormat.printer().print(request.getSpec()),
+                    request.getSpec().getName());
+            out.onNext(SubmitResponse.newBuilder().setEvaluationId(plan.evaluationId())
+                    .setResumed(what == EvaluationLedger.Submitted.RESUMED)
+                    .setRestarted(what == EvaluationLedger.Submitted.RESTARTED).build());
             out.onCompleted();
         } catch (Exception e) {
             out.onError(status(e));
         }
     }
 
-    private EvaluationRunner.Progress progressOrNotFound(String id) {
+    private EvaluationLedger.Progress progressOrNotFound(String id) {
         try {
-            return runner().progress(id);
+            return runner().ledger().progress(id);
         } catch (IllegalArgumentException e) {
-            throw Status.NOT_FOUND.withDescription("evaluation_id: unknown evaluation '" + id + "'").asRuntimeException();
+            long lost = evaluations.generation().lossDetectedMillis();
+            throw Status.NOT_FOUND.withDescription("evaluation_id: unknown evaluation '" + id + "'" + (lost == 0 ? ""
+                    : " (Redis lost its data at " + java.time.Instant.ofEpochMilli(lost)
+                    + "; an evaluation submitted before then must be submitted again)")).asRuntimeException();
         }
     }
 
@@ -80,13 +82,15 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         };
     }
 
-    static Progress progress(String id, EvaluationRunner.Progress p, double eta) {
+    /** A progress update: items (generate stage) and scores (score stage), each counted once per item. */
+    static Progress progress(String id, EvaluationLedger.Progress p, double eta) {
+        String message = !p.waiting().isEmpty() ? p.waiting() : p.lastError();
         return Progress.newBuilder().setEvaluationId(id).setState(state(p.state()))
                 .addStages(StageProgress.newBuilder().setStage("generate").setDone(p.done()).setTotal(p.total())
                         .setCacheHits(p.imageCacheHits()))
                 .addStages(StageProgress.newBuilder().setStage("score").setDone(p.scoresComputed() + p.scoreCacheHits())
                         .setTotal(2 * p.total()).setCacheHits(p.scoreCacheHits()))
-                .setEtaSeconds(eta).setMessage(p.lastError()).setUpdatedUnixMs(System.currentTimeMillis()).build();
+                .setEtaSeconds(eta).setMessage(message).setUpdatedUnixMs(System.currentTimeMillis()).build();
     }
 
     @Override
@@ -95,14 +99,16 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         ServerCallStreamObserver<Progress> call = (ServerCallStreamObserver<Progress>) out;
         try {
             String id = request.getEvaluationId();
-            EvaluationRunner.Progress first = progressOrNotFound(id);
+            EvaluationLedger.Progress first = progressOrNotFound(id);
             long start = System.currentTimeMillis();
             long doneAtStart = first.done();
             while (!call.isCancelled()) {
-                EvaluationRunner.Progress p = runner().progress(id);
+                // An evaluation that vanished (Redis lost its data) ends the stream with NOT_FOUND, never a loop.
+                EvaluationLedger.Progress p = progressOrNotFound(id);
                 double elapsed = (System.currentTimeMillis() - start) / 1000.0;
                 long progressed = p.done() - doneAtStart;
-                double eta = progressed > 0 ? elapsed / progressed * (p.total() - p.done()) : -1;
+                // While it waits for a peer the rate says nothing about the rest: the ETA is unknown then.
+                double eta = progressed > 0 && p.waiting().isEmpty() ? elapsed / progressed * (p.total() - p.done()) : -1;
                 out.onNext(progress(id, p, eta));
                 if (!p.state().equals("RUNNING") && !p.state().equals("QUEUED")) {
                     break;
@@ -125,7 +131,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     public void getReport(GetReportRequest request, StreamObserver<Report> out) {
         try {
             String id = request.getEvaluationId();
-            EvaluationRunner.Progress p = progressOrNotFound(id);
+            EvaluationLedger.Progress p = progressOrNotFound(id);
             if (!p.state().equals("SUCCEEDED")) {
                 throw Status.FAILED_PRECONDITION.withDescription("evaluation " + id + " is " + p.state() + " (" + p.done()
                         + "/" + p.total() + " items); the report comes when it has succeeded").asRuntimeException();
@@ -156,12 +162,17 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         try {
             int size = request.getPage().getPageSize() <= 0 ? 50 : Math.min(500, request.getPage().getPageSize());
             long start = request.getPage().getPageToken().isEmpty() ? 0 : Long.parseLong(request.getPage().getPageToken());
-            List<String> ids = evaluations.redis().zrevrange(evaluations.key("evals"), start, start + size - 1);
+            List<String> ids = evaluations.redis().zrevrange(runner().ledger().listingKey(), start, start + size - 1);
             ListResponse.Builder b = ListResponse.newBuilder();
             for (String id : ids) {
-                EvaluationRunner.Progress p = runner().progress(id);
-                b.addEvaluations(EvaluationSummary.newBuilder().setEvaluationId(id).setState(state(p.state()))
-                        .setDone(p.done()).setTotal(p.total()));
+                EvaluationLedger.Progress p;
+                try {
+                    p = runner().ledger().progress(id);
+                } catch (IllegalArgumentException gone) {
+                    continue; // listed but its state is gone
+                }
+                b.addEvaluations(EvaluationSummary.newBuilder().setEvaluationId(id).setName(p.name())
+                        .setState(state(p.state())).setCreatedUnixMs(p.createdMillis()).setDone(p.done()).setTotal(p.total()));
             }
             if (ids.size() == size) {
                 b.setNextPageToken(Long.toString(start + size));

@@ -46,7 +46,7 @@ public class Reports {
 
     /** Where an assembled report is kept; a new schema version assembles afresh. */
     private String reportKey(String id) {
-        return evaluations.key("eval:" + id + ":report:v" + ReportAssembler.SCHEMA_VERSION);
+        return evaluations.runner().ledger().key(id, "report:v" + ReportAssembler.SCHEMA_VERSION);
     }
 
     private Report stored(String id) throws InvalidProtocolBufferException {
@@ -55,7 +55,7 @@ public class Reports {
     }
 
     private Report assemble(String id) throws Exception {
-        String specJson = evaluations.redis().get(evaluations.key("eval:" + id + ":spec"));
+        String specJson = evaluations.runner().ledger().planAndSpec(id).get(1);
         EvaluationSpec.Builder spec = EvaluationSpec.newBuilder();
         if (specJson != null) {
             JsonFormat.parser().merge(specJson, spec);
@@ -75,7 +75,6 @@ public class Reports {
         List<ScorerRecord> scorers = backends.scorers(THRESHOLD);
         Report r = assembler.assemble(id, spec.build(), runner.plan(id), runner.results(id), runner::features,
                 backends::encodePrompts, scorers);
-        String created = evaluations.redis().hget(evaluations.key("eval:" + id), "created");
-        return r.toBuilder().setCreatedUnixMs(created == null ? 0 : Long.parseLong(created)).build();
+        return r.toBuilder().setCreatedUnixMs(evaluations.runner().ledger().progress(id).createdMillis()).build();
     }
 }

@@ -1,0 +1,232 @@
+package dev.lucid.evaluation;
+
+import redis.clients.jedis.UnifiedJedis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An evaluation's state in Redis, where every transition is one atomic script: creating it (plan, spec, state,
+ * listing), queueing its work in chunks behind a cursor, recording an item (result, done set, counters, state,
+ * acknowledgement), cancelling, failing, restarting. A process that dies between two calls leaves a state that
+ * the next call (or another replica) carries on from; none leaves half a transition.
+ *
+ * <p>Keys under the prefix: {@code eval:ID} (hash: state, total, created, name, epoch, queued, done, generated,
+ * image_cache_hits, scores_computed, score_cache_hits, last_error, waiting, finished), {@code eval:ID:plan},
+ * {@code eval:ID:spec}, {@code eval:ID:results} (item id → result JSON), {@code eval:ID:done} (item ids),
+ * {@code eval:ID:made} and {@code eval:ID:scored} (content key → the item that computed it), {@code evals}
+ * (listing by creation time) and {@code active} (ids of running evaluations).
+ */
+public final class EvaluationLedger {
+    private static final RedisScript CREATE = RedisScript.load("create");
+    private static final RedisScript RESTART = RedisScript.load("restart");
+    private static final RedisScript ENQUEUE = RedisScript.load("enqueue");
+    private static final RedisScript COMPLETE = RedisScript.load("complete");
+    private static final RedisScript CANCEL = RedisScript.load("cancel");
+    private static final RedisScript FAIL = RedisScript.load("fail");
+    private static final RedisScript WAIT = RedisScript.load("wait");
+
+    /** What a submit did. */
+    public enum Submitted {
+        /** A new evaluation. */
+        CREATED,
+        /** It existed and runs (or ran) on: nothing new started. */
+        RESUMED,
+        /** It had been cancelled or had failed, and starts again (done items stay done). */
+        RESTARTED
+    }
+
+    /** Counters and state of an evaluation, as recorded. */
+    public record Progress(String state, long total, long done, long generated, long imageCacheHits,
+                           long scoresComputed, long scoreCacheHits, String lastError, String waiting, String name,
+                           long createdMillis, long queued, long epoch) {
+    }
+
+    private final UnifiedJedis redis;
+    private final String prefix;
+    private final String stream;
+    private final String group;
+
+    public EvaluationLedger(UnifiedJedis redis, String prefix, WorkQueue queue) {
+        this.redis = redis;
+        this.prefix = prefix;
+        this.stream = queue.stream();
+        this.group = queue.group();
+    }
+
+    String evalKey(String id) {
+        return prefix + "eval:" + id;
+    }
+
+    /** The Redis key of one of an evaluation's records ({@code plan}, {@code spec}, {@code results}, ...). */
+    public String key(String id, String suffix) {
+        return evalKey(id) + ":" + suffix;
+    }
+
+    /** The listing of evaluations by creation time. */
+    public String listingKey() {
+        return prefix + "evals";
+    }
+
+    private String activeKey() {
+        return prefix + "active";
+    }
+
+    /**
+     * Creates the evaluation, or restarts it when it was cancelled or failed; queueing is left to
+     * {@link #enqueueRemaining}.
+     */
+    Submitted create(String id, String planJson, String specJson, long total, String name) {
+        Object r = CREATE.run(redis, List.of(evalKey(id), key(id, "plan"), key(id, "spec"), listingKey(), activeKey()),
+                List.of(id, planJson, specJson, Long.toString(total), Long.toString(System.currentTimeMillis()),
+                        name == null ? "" : name));
+        if ("CREATED".equals(r)) {
+            return Submitted.CREATED;
+        }
+        if ("RESTARTED".equals(RESTART.run(redis, List.of(evalKey(id), activeKey()), List.of(id)))) {
+            return Submitted.RESTARTED;
+        }
+        return Submitted.RESUMED;
+    }
+
+    /** One work item of a plan. */
+    record PlannedItem(String model, String prompt, long seed) {
+        String itemId() {
+            return itemId(model, prompt, seed);
+        }
+
+        static String itemId(String model, String prompt, long seed) {
+            return model + "|" + prompt + "|" + seed;
+        }
+    }
+
+    /**
+     * Queues the items of a running evaluation that are neither queued in its epoch nor done, in chunks, each
+     * chunk with its cursor move in one script. Safe to call from any number of processes at once and again
+     * after a crash. Returns the entries this call added.
+     */
+    long enqueueRemaining(String id, List<PlannedItem> items, int chunkSize) {
+        long added = 0;
+        while (true) {
+            List<String> h = redis.hmget(evalKey(id), "state", "epoch", "queued");
+            if (!"RUNNING".equals(h.get(0)) || h.get(2) == null) {
+                return added; // finished, gone, or recorded before queueing had a cursor (queued whole then)
+            }
+            int from = Integer.parseInt(h.get(2));
+            if (from >= items.size()) {
+                return added;
+            }
+            int to = Math.min(items.size(), from + chunkSize);
+            List<String> args = new ArrayList<>(4 + 4 * (to - from));
+            args.add(id);
+            args.add(h.get(1));
+            args.add(Integer.toString(from));
+            args.add(Integer.toString(to));
+            for (PlannedItem it : items.subList(from, to)) {
+                args.add(it.model());
+                args.add(it.prompt());
+                args.add(Long.toString(it.seed()));
+                args.add(it.itemId());
+            }
+            long n = (Long) ENQUEUE.run(redis, List.of(evalKey(id), stream, key(id, "done")), args);
+            if (n > 0) {
+                added += n;
+            }
+            if (n >= 0 && to < items.size()) {
+                CrashPoint.SUBMIT_BETWEEN_CHUNKS.reach();
+            }
+        }
+    }
+
+    /**
+     * Records an item's result with its counters and acknowledges its work entry, all at once.
+     *
+     * @param scoreKeys the Redis keys of the item's scores (one per scorer), for the computed/cached counts
+     * @return whether this call recorded it (false: recorded before, or the evaluation is no longer running)
+     */
+    boolean complete(String id, WorkQueue.Delivery delivery, String itemId, String resultJson, String imageRedisKey,
+                     List<String> scoreKeys) {
+        List<String> args = new ArrayList<>(List.of(group, delivery.id().toString(), itemId, resultJson, imageRedisKey,
+                Long.toString(System.currentTimeMillis()), id));
+        args.addAll(scoreKeys);
+        Object r = COMPLETE.run(redis, List.of(evalKey(id), key(id, "results"), key(id, "done"), madeKey(id),
+                scoredKey(id), stream, activeKey()), args);
+        return Long.valueOf(1).equals(r);
+    }
+
+    /** Where credits for images this evaluation generated are filed. */
+    String madeKey(String id) {
+        return key(id, "made");
+    }
+
+    /** Where credits for scores this evaluation computed are filed. */
+    String scoredKey(String id) {
+        return key(id, "scored");
+    }
+
+    /** Cancels a running evaluation; returns the state after the call. */
+    public String cancel(String id) {
+        Object r = CANCEL.run(redis, List.of(evalKey(id), activeKey()), List.of(id, Long.toString(System.currentTimeMillis())));
+        if (r == null) {
+            throw new IllegalArgumentException("unknown evaluation '" + id + "'");
+        }
+        CrashPoint.CANCEL_BEFORE_REPLY.reach();
+        return (String) r;
+    }
+
+    /** Fails a running evaluation with the reason; returns the state after the call. */
+    String fail(String id, String message) {
+        Object r = FAIL.run(redis, List.of(evalKey(id), activeKey()),
+                List.of(id, message, Long.toString(System.currentTimeMillis())));
+        return r == null ? "" : (String) r;
+    }
+
+    /** Notes what a running evaluation waits for (shown by Watch until an item of it succeeds). */
+    void waiting(String id, String message) {
+        WAIT.run(redis, List.of(evalKey(id)), List.of(message));
+    }
+
+    /** Clears the waiting note after an item of the evaluation went through. */
+    void progressing(String id) {
+        redis.hdel(evalKey(id), "waiting");
+    }
+
+    /** State and epoch of an evaluation (nulls when it is unknown). */
+    List<String> stateAndEpoch(String id) {
+        return redis.hmget(evalKey(id), "state", "epoch");
+    }
+
+    /** Ids of the evaluations that run. */
+    public Set<String> active() {
+        return redis.smembers(activeKey());
+    }
+
+    /** Takes an id off the active set (its evaluation is gone or finished). */
+    void inactive(String id) {
+        redis.srem(activeKey(), id);
+    }
+
+    /** The stored plan and spec JSON of an evaluation (nulls when gone). */
+    public List<String> planAndSpec(String id) {
+        return redis.mget(key(id, "plan"), key(id, "spec"));
+    }
+
+    /** Counters and state of an evaluation. */
+    public Progress progress(String id) {
+        Map<String, String> h = redis.hgetAll(evalKey(id));
+        if (h.isEmpty() || !h.containsKey("state")) {
+            throw new IllegalArgumentException("unknown evaluation '" + id + "'");
+        }
+        long total = num(h, "total");
+        return new Progress(h.get("state"), total, num(h, "done"), num(h, "generated"), num(h, "image_cache_hits"),
+                num(h, "scores_computed"), num(h, "score_cache_hits"), h.getOrDefault("last_error", ""),
+                h.getOrDefault("waiting", ""), h.getOrDefault("name", ""), num(h, "created"),
+                h.containsKey("queued") ? num(h, "queued") : total, h.containsKey("epoch") ? num(h, "epoch") : 1);
+    }
+
+    private static long num(Map<String, String> h, String k) {
+        return Long.parseLong(h.getOrDefault(k, "0"));
+    }
+}
