@@ -5,8 +5,11 @@
 #  2. a second evaluation over the same images generates and scores nothing;
 #  3. a spec naming an unknown model is refused at submit, naming the field;
 #  4. two generator replicas, each on its own inference server, make the evaluation's images bit for bit;
-#  5. with the inference backend down an evaluation waits (items stay pending) and completes once the
-#     backend is back.
+#  5. with the inference backend down an evaluation waits (items stay pending, watch says why, workers back
+#     off) and completes once the backend is back;
+#  6. a cancel is final (nothing recorded after it), lucid list shows it, and submitting the spec again restarts
+#     it to completion;
+#  7. Redis killed with kill -9 and started again (append-only file): the evaluation completes, counted once.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +26,7 @@ LUCID_MODEL_REPOSITORY="$ROOT/deploy/test-models/repository" LUCID_CATALOG=deplo
   LUCID_SCORERS=deploy/catalogs/test-scorers.json bin/lucid-mesh up "$RUN" || exit 1
 . "$RUN/env"
 R="redis-cli -p $LUCID_REDIS_PORT"
+num() { local v; v=$($R hget "$1" "$2"); echo "${v:-0}"; } # a counter of a hash, 0 when absent
 SPEC="$RUN/spec.yaml"
 cat > "$SPEC" <<YAML
 name: e2e
@@ -124,10 +128,42 @@ kill -9 "$(cat "$RUN/inference.pid")"
 sed 's/^base_seed: 0$/base_seed: 500/' "$SPEC" > "$RUN/spec4.yaml"
 ID4=$($CLI submit "$RUN/spec4.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 sleep 5
-check "items wait while the backend is down" '[ "$($R hget lucid:eval:$ID4 state)" = RUNNING ] && [ -z "$($R hget lucid:eval:$ID4 done)" ] && $R hget lucid:eval:$ID4 last_error | grep -qi unavailable'
+check "items wait while the backend is down" '[ "$($R hget lucid:eval:$ID4 state)" = RUNNING ] && [ "$($R hget lucid:eval:$ID4 done)" = 0 ] && $R hget lucid:eval:$ID4 last_error | grep -qi unavailable'
+waiting=$(timeout 3 $CLI watch "$ID4" --coordinator "$LUCID_COORDINATOR" 2>&1 | head -1)
+echo "watch while the backend is down: $waiting"
+check "watch says what the evaluation waits for" 'grep -q "running - waiting for generator: UNAVAILABLE" <<< "$waiting"'
+pending_down=$($R xpending lucid:work coordinators | head -1)
+check "workers back off holding at most a batch each (2 x 16), not the whole stream" '[ "$pending_down" -le 32 ]'
 bin/lucid-mesh restart inference "$RUN"
 $CLI watch "$ID4" --coordinator "$LUCID_COORDINATOR" >/dev/null
-check "the evaluation completes once the backend is back" '[ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 done)" = 96 ]'
+check "the evaluation completes once the backend is back, its error cleared" '[ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 done)" = 96 ] && [ -z "$($R hget lucid:eval:$ID4 last_error)" ]'
+
+# Cancel: final until the spec is submitted again, which restarts it; list shows it.
+sed 's/^base_seed: 0$/base_seed: 900/' "$SPEC" > "$RUN/spec5.yaml"
+ID5=$($CLI submit "$RUN/spec5.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+for _ in $(seq 1 200); do [ "$($R hget "lucid:eval:$ID5" done)" -gt 0 ] && break; sleep 0.05; done
+cancelled=$($CLI cancel "$ID5" --coordinator "$LUCID_COORDINATOR")
+done_at_cancel=$($R hget "lucid:eval:$ID5" done)
+sleep 3
+check "a cancel is final: nothing recorded after it (in-flight items dropped)" '[ "$cancelled" = "$ID5 cancelled" ] && [ "$($R hget lucid:eval:$ID5 state)" = CANCELLED ] && [ "$($R hget lucid:eval:$ID5 done)" = "$done_at_cancel" ]'
+listed=$($CLI list --coordinator "$LUCID_COORDINATOR")
+echo "$listed"
+check "lucid list shows the cancelled evaluation with its progress" 'grep -Eq "^$ID5 +cancelled +$done_at_cancel/96 " <<< "$listed"'
+again=$($CLI submit "$RUN/spec5.yaml" --coordinator "$LUCID_COORDINATOR")
+$CLI watch "$ID5" --coordinator "$LUCID_COORDINATOR" >/dev/null
+check "submitting a cancelled spec again restarts it and it completes, each item once" 'grep -q "started again" <<< "$again" && [ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID5 done)" = 96 ] && [ "$($R scard lucid:eval:$ID5:done)" = 96 ] && [ $(( $(num lucid:eval:$ID5 generated) + $(num lucid:eval:$ID5 image_cache_hits) )) = 96 ]'
+
+# Redis killed (kill -9) mid-run and started again: its append-only file brings every evaluation back.
+sed 's/^base_seed: 0$/base_seed: 1300/' "$SPEC" > "$RUN/spec6.yaml"
+ID6=$($CLI submit "$RUN/spec6.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+for _ in $(seq 1 200); do [ "$($R hget "lucid:eval:$ID6" done)" -gt 0 ] && break; sleep 0.05; done
+kill -9 "$(cat "$RUN/redis.pid")"
+sleep 1
+bin/lucid-mesh restart redis "$RUN"
+for _ in $(seq 1 40); do $R ping >/dev/null 2>&1 && break; sleep 0.25; done
+for _ in $(seq 1 240); do $CLI watch "$ID6" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
+check "after a Redis kill -9 and restart the evaluation completes, each item counted once" '[ "$($R hget lucid:eval:$ID6 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID6 done)" = 96 ] && [ "$($R scard lucid:eval:$ID6:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID6:results)" = 96 ]'
+check "the earlier evaluations survived the Redis restart" '[ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ]'
 
 cat "$RUN/uninterrupted.md"
 echo "e2e: $pass passed, $fail failed"

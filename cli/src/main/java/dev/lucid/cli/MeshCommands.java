@@ -41,13 +41,17 @@ final class MeshCommands {
         Progress last = null;
         Iterator<Progress> it = c.watch(WatchRequest.newBuilder().setEvaluationId(id).build());
         boolean tty = System.console() != null;
+        int lastWidth = 0;
         while (it.hasNext()) {
             last = it.next();
             StageProgress g = last.getStages(0);
-            String line = String.format("%s %d/%d images, %d from cache, %s%s", bar(g.getDone(), g.getTotal(), 30), g.getDone(),
-                    g.getTotal(), g.getCacheHits(), last.getState().name().replace("EVALUATION_STATE_", "").toLowerCase(),
-                    last.getEtaSeconds() >= 0 ? String.format(", ETA %.0f s", last.getEtaSeconds()) : "");
-            System.out.print(tty ? "\r" + line : line + "\n");
+            String line = String.format("%s %d/%d images, %d from cache, %s%s%s", bar(g.getDone(), g.getTotal(), 30),
+                    g.getDone(), g.getTotal(), g.getCacheHits(), EvaluationCommands.stateName(last.getState()),
+                    last.getEtaSeconds() >= 0 ? String.format(", ETA %.0f s", last.getEtaSeconds()) : "",
+                    last.getMessage().isEmpty() ? "" : " - " + last.getMessage());
+            // On a terminal the line is redrawn in place, padded so a shorter line leaves no trace of a longer one.
+            System.out.print(tty ? "\r" + String.format("%-" + Math.max(line.length(), lastWidth) + "s", line) : line + "\n");
+            lastWidth = line.length();
         }
         if (tty) {
             System.out.println();
@@ -59,7 +63,8 @@ final class MeshCommands {
     static final class Submit implements Callable<Integer> {
         @Parameters(paramLabel = "SPEC", description = "Evaluation spec file (YAML).")
         Path spec;
-        @Option(names = "--coordinator", defaultValue = "127.0.0.1:9104", description = "Coordinator address (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}",
+                description = "Coordinator address (default: ${DEFAULT-VALUE}).")
         String coordinator;
         @Option(names = "--watch", description = "Follow progress until the evaluation ends.")
         boolean watch;
@@ -71,7 +76,8 @@ final class MeshCommands {
                 var c = CoordinatorGrpc.newBlockingStub(ch);
                 SubmitResponse r = c.withDeadlineAfter(10, TimeUnit.MINUTES)
                         .submit(SubmitRequest.newBuilder().setSpec(SpecFile.read(spec)).build());
-                System.out.println(r.getEvaluationId() + (r.getResumed() ? " (already submitted: resuming)" : ""));
+                System.out.println(r.getEvaluationId() + (r.getResumed() ? " (already submitted: resuming)"
+                        : r.getRestarted() ? " (it had been cancelled or had failed: started again; finished items come from the cache)" : ""));
                 if (watch) {
                     Progress p = watch(c, r.getEvaluationId());
                     return p != null && p.getState().name().endsWith("SUCCEEDED") ? 0 : 1;
@@ -87,7 +93,7 @@ final class MeshCommands {
     static final class Watch implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;
-        @Option(names = "--coordinator", defaultValue = "127.0.0.1:9104")
+        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}")
         String coordinator;
 
         @Override
@@ -108,7 +114,7 @@ final class MeshCommands {
         String id;
         @Option(names = "--format", defaultValue = "md", description = "md or json (default: ${DEFAULT-VALUE}).")
         String format;
-        @Option(names = "--coordinator", defaultValue = "127.0.0.1:9104")
+        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}")
         String coordinator;
 
         @Override

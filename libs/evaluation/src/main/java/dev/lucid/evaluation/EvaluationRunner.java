@@ -215,6 +215,17 @@ public final class EvaluationRunner {
                 CrashPoint.ITEMS_AFTER_DELIVERY.reach();
             }
         }
+        // The whole batch is held from here: its later groups wait while the first one's peer calls run.
+        List<StreamEntryID> held = batch.stream().map(WorkQueue.Delivery::id).toList();
+        claims.hold(consumer, held);
+        try {
+            return processBatch(batch);
+        } finally {
+            claims.release(consumer, held);
+        }
+    }
+
+    private Pass processBatch(List<WorkQueue.Delivery> batch) {
         Map<String, List<WorkQueue.Delivery>> groups = new LinkedHashMap<>();
         List<StreamEntryID> stale = new ArrayList<>();
         Map<String, List<String>> states = new HashMap<>();
@@ -234,7 +245,6 @@ public final class EvaluationRunner {
         for (List<WorkQueue.Delivery> g : groups.values()) {
             String evalId = g.get(0).fields().get("eval");
             List<StreamEntryID> ids = g.stream().map(WorkQueue.Delivery::id).toList();
-            claims.hold(consumer, ids);
             try {
                 recorded += process(plan(evalId), g);
                 ledger.progressing(evalId);
@@ -252,8 +262,6 @@ public final class EvaluationRunner {
                     LOG.warnf("items of %s wait: %s", evalId, waitingFor);
                     ledger.waiting(evalId, waitingFor);
                 }
-            } finally {
-                claims.release(consumer, ids);
             }
         }
         return new Pass(recorded, stale.size(), waitingFor);

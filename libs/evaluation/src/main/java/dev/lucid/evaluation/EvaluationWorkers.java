@@ -20,7 +20,7 @@ public final class EvaluationWorkers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EvaluationWorkers.class);
 
     /**
-     * @param workers        worker threads (consumers)
+     * @param workers        worker threads (consumers); 0 for a process that only serves the API
      * @param batchSize      items per pass
      * @param reclaimIdle    an item unacknowledged this long with a silent consumer is taken over
      * @param backoffMin     first wait after a failed pass
@@ -31,8 +31,8 @@ public final class EvaluationWorkers implements AutoCloseable {
     public record Settings(int workers, int batchSize, Duration reclaimIdle, Duration backoffMin, Duration backoffMax,
                            Duration sweepInterval, Duration consumerExpiry) {
         public Settings {
-            if (workers < 1 || batchSize < 1) {
-                throw new IllegalArgumentException("workers and batch size must be >= 1");
+            if (workers < 0 || batchSize < 1) {
+                throw new IllegalArgumentException("workers must be >= 0 and batch size >= 1, got " + workers + " and " + batchSize);
             }
             if (reclaimIdle.toMillis() < 100) {
                 throw new IllegalArgumentException("reclaim idle must be >= 100 ms, got " + reclaimIdle);

@@ -23,6 +23,9 @@ class DatasetImportTest {
     /** A SOURCE.md table row: | `file` | `upstream` | bytes | rows | counted as | ... */
     static final Pattern TABLE_ROW = Pattern.compile("^\\| `([^`]+)` \\| `[^`]+` \\| \\d+ \\| (\\d+) \\|", Pattern.MULTILINE);
 
+    /** Folders of ../shared/datasets that hold no prompt-suite format (DSG's question sets, answers and ratings). */
+    static final java.util.Set<String> NOT_PROMPT_SUITES = java.util.Set.of("dsg");
+
     static ImportFormat formatOf(String folder, String file) {
         return switch (folder) {
             case "i2p" -> ImportFormat.I2P_CSV;
@@ -42,6 +45,10 @@ class DatasetImportTest {
         List<String> checked = new ArrayList<>();
         try (Stream<Path> folders = Files.list(root)) {
             for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
+                if (NOT_PROMPT_SUITES.contains(folder.getFileName().toString())) {
+                    System.out.println(folder.getFileName() + ": question sets with VQA answers and human ratings, not a prompt-suite format: not imported here");
+                    continue;
+                }
                 String md = Files.readString(folder.resolve("SOURCE.md"));
                 Matcher m = TABLE_ROW.matcher(md);
                 Map<String, Long> rows = new LinkedHashMap<>();

@@ -10,32 +10,60 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A private, real redis-server for tests, on a free loopback port with no persistence. Tests never
+ * A private, real redis-server for tests, on a free loopback port, without persistence unless asked. Tests never
  * depend on a server the machine happens to run. Needs the redis-server binary (Debian: redis-server).
  */
 public final class RedisTestServer implements AutoCloseable {
-    private final Process process;
+    private Process process;
     private final int port;
     private final Path dir;
+    private final boolean appendOnly;
 
-    private RedisTestServer(Process process, int port, Path dir) {
+    private RedisTestServer(Process process, int port, Path dir, boolean appendOnly) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.appendOnly = appendOnly;
     }
 
+    /** A server without persistence. */
     public static RedisTestServer start() throws IOException, InterruptedException {
-        String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path dir = Files.createTempDirectory("lucid-redis");
+        return start(port, Files.createTempDirectory("lucid-redis"), false);
+    }
+
+    /** A server with an append-only file synced on every write, as the mesh runs it (data survives a kill -9). */
+    public static RedisTestServer startAppendOnly() throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return start(port, Files.createTempDirectory("lucid-redis"), true);
+    }
+
+    /**
+     * Kills the server (SIGKILL) and starts it again on the same port: with its data when it keeps an append-only
+     * file and {@code keepData}, else empty (a restart that lost everything).
+     */
+    public void restart(boolean keepData) throws IOException, InterruptedException {
+        process.destroyForcibly().waitFor();
+        if (!keepData) {
+            deleteFiles();
+        }
+        process = start(port, dir, appendOnly).process;
+    }
+
+    private static RedisTestServer start(int port, Path dir, boolean appendOnly) throws IOException, InterruptedException {
+        String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
         Process p;
         try {
             p = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+                    "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                    .start();
         } catch (IOException e) {
             throw new IOException("cannot start " + binary + " (install Debian's redis-server, or set REDIS_SERVER): "
                     + e.getMessage(), e);
@@ -43,7 +71,7 @@ public final class RedisTestServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(deadline)) {
             try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return new RedisTestServer(p, port, dir);
+                return new RedisTestServer(p, port, dir, appendOnly);
             } catch (IOException notYet) {
                 if (!p.isAlive()) {
                     throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
@@ -69,12 +97,16 @@ public final class RedisTestServer implements AutoCloseable {
         if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
-        File[] files = dir.toFile().listFiles();
-        if (files != null) {
-            for (File f : files) {
-                f.delete();
+        deleteFiles();
+        dir.toFile().delete();
+    }
+
+    private void deleteFiles() throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).filter(f -> !f.equals(dir)).map(Path::toFile)
+                        .forEach(File::delete);
             }
         }
-        dir.toFile().delete();
     }
 }
