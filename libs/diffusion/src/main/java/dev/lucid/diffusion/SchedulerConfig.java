@@ -59,13 +59,7 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
         }
 
         static BetaSchedule parse(String s) {
-            for (BetaSchedule b : values()) {
-                if (b.key.equals(s)) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException("beta_schedule '" + s
-                    + "' is not supported (linear, scaled_linear, squaredcos_cap_v2, cosine)");
+            return byKey(values(), BetaSchedule::key, s, "beta_schedule");
         }
     }
 
@@ -90,12 +84,7 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
         }
 
         static TimestepSpacing parse(String s) {
-            for (TimestepSpacing t : values()) {
-                if (t.key.equals(s)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("timestep_spacing '" + s + "' is not supported (leading, trailing, linspace)");
+            return byKey(values(), TimestepSpacing::key, s, "timestep_spacing");
         }
     }
 
@@ -153,6 +142,17 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
                 + ";steps_offset=" + stepsOffset + ";set_alpha_to_one=" + setAlphaToOne
                 + ";timestep_spacing=" + timestepSpacing.key() + ";clip_sample=" + clipSample
                 + ";clip_sample_range=" + clipSampleRange;
+    }
+
+    /** The constant whose config value is s; else an error naming the key, the value and the known values. */
+    private static <E> E byKey(E[] values, java.util.function.Function<E, String> key, String s, String field) {
+        for (E e : values) {
+            if (key.apply(e).equals(s)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(field + " '" + s + "' is not supported ("
+                + String.join(", ", java.util.Arrays.stream(values).map(key).toList()) + ")");
     }
 
     private static <T> T parse(Map<String, String> p, String key, java.util.function.Function<String, T> parser) {
