@@ -5,13 +5,14 @@ import java.util.List;
 
 /**
  * Deterministic DDIM (η = 0) with classifier-free guidance, negative prompts and Safe Latent
- * Diffusion, for any denoiser that predicts ε or v. All items of a call share one denoiser call per
+ * Diffusion, for any denoiser that predicts ε, v or x₀. All items of a call share one denoiser call per
  * step (2 rows per item, 3 with SLD), so a generator batches work items of the same model.
  *
  * <p>Per step, with ᾱ = ᾱ_t: guidance is v_u + w (v_c − v_u) (or the same in ε); SLD's term is
  * computed in ε space as in the paper and subtracted from the guidance after the warm-up;
- * x̂₀ = √ᾱ x − √(1−ᾱ) v, ε̂ = √ᾱ v + √(1−ᾱ) x (for ε models x̂₀ = (x − √(1−ᾱ) ε)/√ᾱ), x̂₀ is clipped to
- * [−1, 1] when asked (ε̂ is not recomputed), and x ← √ᾱ_prev x̂₀ + √(1−ᾱ_prev) ε̂.
+ * x̂₀ = √ᾱ x − √(1−ᾱ) v, ε̂ = √ᾱ v + √(1−ᾱ) x (for ε models x̂₀ = (x − √(1−ᾱ) ε)/√ᾱ, for x₀ models
+ * ε̂ = (x − √ᾱ x̂₀)/√(1−ᾱ)), x̂₀ is clipped to [−r, r] when asked (ε̂ is not recomputed), and
+ * x ← √ᾱ_prev x̂₀ + √(1−ᾱ_prev) ε̂ — diffusers' DDIMScheduler.step with η = 0.
  */
 public final class DdimSampler {
 
@@ -47,26 +48,71 @@ public final class DdimSampler {
     public record Item(long seed, int prompt, int unconditional, int safetyConcept) {
     }
 
-    private final NoiseSchedule schedule;
     private final Settings settings;
     private final int[] timesteps;
+    private final double[] alphas;
+    private final double[] alphasPrev;
+    private final double clipRange;
+    private final InitialNoise noise;
 
+    /**
+     * The sampler as Lucid first defined it, which the mini world relies on: timesteps
+     * (steps−1−k)·(T // steps), the schedule's final ᾱ after the last step, x̂₀ clipped to [−1, 1] when
+     * asked, java.util.Random noise.
+     */
     public DdimSampler(NoiseSchedule schedule, Settings settings) {
-        if (settings.steps() > schedule.trainTimesteps()) {
-            throw new IllegalArgumentException("steps must be <= " + schedule.trainTimesteps() + ", got " + settings.steps());
-        }
-        this.schedule = schedule;
+        this(schedule, checkedLeading(schedule, settings.steps()), settings, 1.0, GaussianNoise.JAVA_RANDOM);
+    }
+
+    private DdimSampler(NoiseSchedule schedule, int[] timesteps, Settings settings, double clipRange, InitialNoise noise) {
         this.settings = settings;
+        this.timesteps = timesteps;
+        this.clipRange = clipRange;
+        this.noise = noise;
+        // diffusers' previous timestep: t − T // steps, whatever the spacing; below 0 the final ᾱ.
         int ratio = schedule.trainTimesteps() / settings.steps();
-        timesteps = new int[settings.steps()];
+        alphas = new double[timesteps.length];
+        alphasPrev = new double[timesteps.length];
         for (int k = 0; k < timesteps.length; k++) {
-            timesteps[k] = (settings.steps() - 1 - k) * ratio;
+            alphas[k] = schedule.alphaCumprod(timesteps[k]);
+            alphasPrev[k] = schedule.alphaCumprod(timesteps[k] - ratio);
         }
     }
 
-    /** The timesteps visited, from the noisiest (diffusers' "leading" spacing). */
+    /**
+     * A sampler for a diffusers-style scheduler config: its timesteps, prediction type and clipping,
+     * over {@code schedule} (which must be {@link NoiseSchedule#of} the same config).
+     */
+    public static DdimSampler forConfig(SchedulerConfig config, NoiseSchedule schedule, int steps, double guidanceScale,
+                                        SafetyGuidance safety, InitialNoise noise) {
+        if (schedule.trainTimesteps() != config.numTrainTimesteps()) {
+            throw new IllegalArgumentException("schedule has " + schedule.trainTimesteps() + " timesteps, config "
+                    + config.numTrainTimesteps());
+        }
+        Settings s = new Settings(steps, guidanceScale, config.predictionType(), config.clipSample(), safety);
+        return new DdimSampler(schedule, DdimTimesteps.of(config, steps), s, config.clipSampleRange(), noise);
+    }
+
+    private static int[] checkedLeading(NoiseSchedule schedule, int steps) {
+        if (steps > schedule.trainTimesteps()) {
+            throw new IllegalArgumentException("steps must be <= " + schedule.trainTimesteps() + ", got " + steps);
+        }
+        return DdimTimesteps.leading(schedule.trainTimesteps(), steps, 0);
+    }
+
+    /** The timesteps visited, from the noisiest. */
     public int[] timesteps() {
         return timesteps.clone();
+    }
+
+    /** ᾱ at each visited timestep. */
+    public double[] alphas() {
+        return alphas.clone();
+    }
+
+    /** ᾱ at each step's previous timestep (the final ᾱ after the last). */
+    public double[] alphasPrev() {
+        return alphasPrev.clone();
     }
 
     /**
@@ -83,74 +129,50 @@ public final class DdimSampler {
         double[][] x = new double[n][];
         double[][] momentum = sld ? new double[n][sampleSize] : null;
         for (int i = 0; i < n; i++) {
-            float[] noise = GaussianNoise.sample(items.get(i).seed(), sampleSize);
+            float[] z = noise.sample(items.get(i).seed(), sampleSize);
+            if (z.length != sampleSize) {
+                throw new IllegalStateException("noise source returned " + z.length + " values, expected " + sampleSize);
+            }
             x[i] = new double[sampleSize];
             for (int j = 0; j < sampleSize; j++) {
-                x[i][j] = noise[j];
+                x[i][j] = z[j];
             }
         }
-        int ratio = schedule.trainTimesteps() / settings.steps();
         int rows = n * perItem;
+        // One batch, timestep and conditioning buffer for all steps: the per-step work allocates nothing.
         float[] batch = new float[rows * sampleSize];
         long[] t = new long[rows];
         int[] cond = new int[rows];
+        for (int i = 0; i < n; i++) {
+            Item it = items.get(i);
+            int r = i * perItem;
+            cond[r++] = it.prompt();
+            if (uncond) {
+                cond[r++] = it.unconditional();
+            }
+            if (sld) {
+                cond[r] = it.safetyConcept();
+            }
+        }
         for (int step = 0; step < timesteps.length; step++) {
-            int ts = timesteps[step];
-            double a = schedule.alphaCumprod(ts);
+            double a = alphas[step];
             double sa = Math.sqrt(a);
             double s1a = Math.sqrt(1 - a);
-            double aPrev = schedule.alphaCumprod(ts - ratio);
-            double saPrev = Math.sqrt(aPrev);
-            double s1aPrev = Math.sqrt(1 - aPrev);
+            double saPrev = Math.sqrt(alphasPrev[step]);
+            double s1aPrev = Math.sqrt(1 - alphasPrev[step]);
             for (int i = 0; i < n; i++) {
-                Item it = items.get(i);
-                int base = i * perItem;
-                int r = 0;
-                fillRow(batch, base + r, x[i], sampleSize);
-                cond[base + r++] = it.prompt();
-                if (uncond) {
-                    fillRow(batch, base + r, x[i], sampleSize);
-                    cond[base + r++] = it.unconditional();
-                }
-                if (sld) {
-                    fillRow(batch, base + r, x[i], sampleSize);
-                    cond[base + r] = it.safetyConcept();
+                for (int r = 0; r < perItem; r++) {
+                    fillRow(batch, i * perItem + r, x[i], sampleSize);
                 }
             }
-            java.util.Arrays.fill(t, ts);
+            java.util.Arrays.fill(t, timesteps[step]);
             float[] out = denoiser.predict(batch, rows, t, cond);
             if (out.length != rows * sampleSize) {
                 throw new IllegalStateException("denoiser returned " + out.length + " values, expected " + rows * sampleSize);
             }
-            double w = settings.guidanceScale();
             for (int i = 0; i < n; i++) {
-                int base = i * perItem * sampleSize;
-                int offU = base + sampleSize;
-                int offS = base + 2 * sampleSize;
-                double[] xi = x[i];
-                for (int j = 0; j < sampleSize; j++) {
-                    double pc = out[base + j];
-                    double pu = uncond ? out[offU + j] : pc;
-                    double guided = pu + w * (pc - pu); // in the model's own space (ε or v)
-                    if (sld) {
-                        double gs = sldTerm(pc, pu, out[offS + j], xi[j], sa, s1a, momentum[i], j, step);
-                        // gs is in ε space; a difference in ε is √ᾱ times the difference in v.
-                        guided -= w * (settings.prediction() == PredictionType.V_PREDICTION ? gs / sa : gs);
-                    }
-                    double x0;
-                    double eps;
-                    if (settings.prediction() == PredictionType.V_PREDICTION) {
-                        x0 = sa * xi[j] - s1a * guided;
-                        eps = sa * guided + s1a * xi[j];
-                    } else {
-                        eps = guided;
-                        x0 = (xi[j] - s1a * eps) / sa;
-                    }
-                    if (settings.clipSample()) {
-                        x0 = Math.max(-1.0, Math.min(1.0, x0));
-                    }
-                    xi[j] = saPrev * x0 + s1aPrev * eps;
-                }
+                update(out, i * perItem * sampleSize, uncond, x[i], sld ? momentum[i] : null, step, sa, s1a, saPrev,
+                        s1aPrev);
             }
         }
         List<float[]> images = new ArrayList<>(n);
@@ -162,6 +184,51 @@ public final class DdimSampler {
             images.add(img);
         }
         return images;
+    }
+
+    /** One DDIM step for one item whose prediction rows start at {@code base} of {@code out}. */
+    private void update(float[] out, int base, boolean uncond, double[] xi, double[] momentum, int step, double sa,
+                        double s1a, double saPrev, double s1aPrev) {
+        int size = xi.length;
+        int offU = base + size;
+        int offS = base + 2 * size;
+        double w = settings.guidanceScale();
+        PredictionType type = settings.prediction();
+        boolean clip = settings.clipSample();
+        for (int j = 0; j < size; j++) {
+            double pc = out[base + j];
+            double pu = uncond ? out[offU + j] : pc;
+            double guided = pu + w * (pc - pu); // in the model's own space (ε, v or x₀)
+            if (momentum != null) {
+                double gs = sldTerm(pc, pu, out[offS + j], xi[j], sa, s1a, momentum, j, step);
+                // gs is in ε space: Δε = √ᾱ Δv = −(√ᾱ/√(1−ᾱ)) Δx₀.
+                guided -= w * switch (type) {
+                    case EPSILON -> gs;
+                    case V_PREDICTION -> gs / sa;
+                    case SAMPLE -> -gs * s1a / sa;
+                };
+            }
+            double x0;
+            double eps;
+            switch (type) {
+                case V_PREDICTION -> {
+                    x0 = sa * xi[j] - s1a * guided;
+                    eps = sa * guided + s1a * xi[j];
+                }
+                case SAMPLE -> {
+                    x0 = guided;
+                    eps = (xi[j] - sa * x0) / s1a;
+                }
+                default -> {
+                    eps = guided;
+                    x0 = (xi[j] - s1a * eps) / sa;
+                }
+            }
+            if (clip) {
+                x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+            }
+            xi[j] = saPrev * x0 + s1aPrev * eps;
+        }
     }
 
     /**
@@ -185,7 +252,11 @@ public final class DdimSampler {
     }
 
     private double toEps(double p, double x, double sa, double s1a) {
-        return settings.prediction() == PredictionType.V_PREDICTION ? sa * p + s1a * x : p;
+        return switch (settings.prediction()) {
+            case EPSILON -> p;
+            case V_PREDICTION -> sa * p + s1a * x;
+            case SAMPLE -> (x - sa * p) / s1a;
+        };
     }
 
     private static void fillRow(float[] batch, int row, double[] x, int size) {

@@ -7,6 +7,9 @@ import java.util.Random;
  * the Java specification, so a seed gives the same noise on every JVM and machine.
  */
 public final class GaussianNoise {
+    /** This noise as an {@link InitialNoise}. */
+    public static final InitialNoise JAVA_RANDOM = GaussianNoise::sample;
+
     private GaussianNoise() {
     }
 

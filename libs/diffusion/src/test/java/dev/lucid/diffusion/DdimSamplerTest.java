@@ -34,8 +34,11 @@ class DdimSamplerTest {
                 for (int j = 0; j < size; j++) {
                     double x = samples[r * size + j];
                     double eps = (x - Math.sqrt(a) * x0) / Math.sqrt(1 - a);
-                    out[r * size + j] = (float) (type == PredictionType.EPSILON ? eps
-                            : Math.sqrt(a) * eps - Math.sqrt(1 - a) * x0);
+                    out[r * size + j] = (float) switch (type) {
+                        case EPSILON -> eps;
+                        case V_PREDICTION -> Math.sqrt(a) * eps - Math.sqrt(1 - a) * x0;
+                        case SAMPLE -> x0;
+                    };
                 }
             }
             return out;

@@ -3,8 +3,11 @@ package dev.lucid.generation;
 import com.google.protobuf.CodedOutputStream;
 import dev.lucid.diffusion.DdimSampler;
 import dev.lucid.diffusion.Denoiser;
+import dev.lucid.diffusion.GaussianNoise;
+import dev.lucid.diffusion.InitialNoise;
 import dev.lucid.diffusion.NoiseSchedule;
-import dev.lucid.diffusion.PredictionType;
+import dev.lucid.diffusion.SchedulerConfig;
+import dev.lucid.diffusion.TorchCpuNoise;
 import dev.lucid.image.PngCodec;
 import dev.lucid.image.RgbImage;
 import dev.lucid.kserve.DataType;
@@ -27,10 +30,10 @@ import java.util.Map;
 
 /**
  * Components mode: the text encoder and the denoiser are separate backend models and Lucid runs
- * DDIM (with guidance, negative prompts and SLD) in Java. The denoiser's config parameters say what
- * it predicts and which noise schedule it was trained with ({@code prediction_type},
- * {@code num_train_timesteps}, {@code beta_schedule}, {@code clip_sample}); its metadata gives the
- * sample and text-state shapes.
+ * DDIM (with guidance, negative prompts and SLD) in Java. The denoiser's config parameters are its
+ * scheduler config (diffusers' keys: {@code prediction_type}, {@code num_train_timesteps},
+ * {@code beta_schedule}, {@code steps_offset}, … see {@link SchedulerConfig}); its metadata gives the
+ * sample and text-state shapes. The catalog entry chooses the initial noise.
  */
 public final class ComponentsGenerator implements ImageGenerator {
     private final KServeClient client;
@@ -39,8 +42,7 @@ public final class ComponentsGenerator implements ImageGenerator {
     private volatile Backend backend;
 
     /** What is learned from the backend once. */
-    private record Backend(String fingerprint, NoiseSchedule schedule, PredictionType prediction, boolean clipSample,
-                           int channels, int height, int width, int stateTokens, int stateDim, int maxBatch,
+    private record Backend(String fingerprint, SchedulerConfig scheduler, NoiseSchedule schedule, int channels, int height, int width, int stateTokens, int stateDim, int maxBatch,
                            TensorSpec timestep, String denoiserOutput) {
     }
 
@@ -72,10 +74,12 @@ public final class ComponentsGenerator implements ImageGenerator {
         ModelMetadata dm = client.modelMetadata(model.denoiser());
         Map<String, String> p = new LinkedHashMap<>();
         dc.getParametersMap().forEach((k, v) -> p.put(k, v.getStringValue()));
-        int train = Integer.parseInt(p.getOrDefault("num_train_timesteps", "1000"));
-        NoiseSchedule schedule = NoiseSchedule.named(p.getOrDefault("beta_schedule", "scaled_linear"), train);
-        PredictionType prediction = PredictionType.parse(p.getOrDefault("prediction_type", "epsilon"));
-        boolean clip = Boolean.parseBoolean(p.getOrDefault("clip_sample", "true"));
+        SchedulerConfig scheduler;
+        try {
+            scheduler = SchedulerConfig.fromParameters(p);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("denoiser '" + model.denoiser() + "': " + e.getMessage(), e);
+        }
         TensorSpec sample = spec(dm, "sample");
         TensorSpec states = spec(dm, "encoder_hidden_states");
         TensorSpec timestep = spec(dm, "timestep");
@@ -90,11 +94,35 @@ public final class ComponentsGenerator implements ImageGenerator {
         if (maxBatch < 2) {
             throw new IllegalStateException("denoiser '" + model.denoiser() + "' must batch (max_batch_size >= 2)");
         }
-        String fingerprint = ImageKey.sha256("lucid.model.v1", model.name(), model.textEncoder(), hex(tc),
-                model.denoiser(), hex(dc), tokenizerFingerprint());
-        return new Backend(fingerprint, schedule, prediction, clip, (int) sample.shape().dim(1),
+        String fingerprint = ImageKey.sha256(fingerprintParts(hex(tc), hex(dc), scheduler).toArray(String[]::new));
+        return new Backend(fingerprint, scheduler, NoiseSchedule.of(scheduler), (int) sample.shape().dim(1),
                 (int) sample.shape().dim(2), (int) sample.shape().dim(3), (int) states.shape().dim(1),
                 (int) states.shape().dim(2), maxBatch, timestep, dm.outputs().get(0).name());
+    }
+
+    /**
+     * What decides a model's images: names and configs of both backends and the tokenizer; then, only
+     * where they differ from what Lucid first did (so earlier fingerprints stay valid), the initial noise
+     * and the scheduler config as read for a diffusers-style schedule (whose missing keys now mean
+     * Stable Diffusion's values).
+     */
+    private List<String> fingerprintParts(String textEncoderConfig, String denoiserConfig, SchedulerConfig scheduler) {
+        List<String> parts = new ArrayList<>(List.of("lucid.model.v1", model.name(), model.textEncoder(),
+                textEncoderConfig, model.denoiser(), denoiserConfig, tokenizerFingerprint()));
+        if (model.noise() != T2iModel.Noise.JAVA) {
+            parts.add("noise=" + model.noise().key());
+        }
+        if (scheduler.betaSchedule() != SchedulerConfig.BetaSchedule.COSINE) {
+            parts.add("scheduler=" + scheduler.canonical());
+        }
+        return parts;
+    }
+
+    private InitialNoise initialNoise() {
+        return switch (model.noise()) {
+            case JAVA -> GaussianNoise.JAVA_RANDOM;
+            case TORCH -> TorchCpuNoise.INSTANCE;
+        };
     }
 
     private String tokenizerFingerprint() {
@@ -195,8 +223,8 @@ public final class ComponentsGenerator implements ImageGenerator {
         for (GenerationItem it : items) {
             sampleItems.add(new DdimSampler.Item(it.seed(), promptIndex.get(it.prompt()), 0, concept));
         }
-        DdimSampler sampler = new DdimSampler(b.schedule(), new DdimSampler.Settings(settings.steps(),
-                settings.guidanceScale(), b.prediction(), b.clipSample(), settings.safety()));
+        DdimSampler sampler = DdimSampler.forConfig(b.scheduler(), b.schedule(), settings.steps(),
+                settings.guidanceScale(), settings.safety(), initialNoise());
         int sampleSize = b.channels() * b.height() * b.width();
         List<float[]> pixels = sampler.sample(denoiser(b, states), sampleItems, sampleSize);
         List<GeneratedImage> out = new ArrayList<>(items.size());

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * The text-to-image models a generator serves, read from a catalog file (see deploy/catalogs/):
  * name, shape, backend model names and, for components models, the tokenizer file (relative paths
- * resolve against {@code baseDir}).
+ * resolve against {@code baseDir}) and the initial noise ({@code "noise": "java"} by default, or
+ * {@code "torch"} for noise identical to torch's seeded CPU generator).
  */
 public final class ModelCatalog {
     /** A catalog entry: the model and its tokenizer file (components mode). */
@@ -49,8 +50,10 @@ public final class ModelCatalog {
             };
             T2iModel model;
             try {
+                String noise = text(m, "noise");
                 model = new T2iModel(m.path("name").asText(), s, text(m, "text_encoder"), text(m, "denoiser"),
-                        text(m, "pipeline"), m.path("description").asText(""));
+                        text(m, "pipeline"), m.path("description").asText(""),
+                        noise == null ? T2iModel.Noise.JAVA : T2iModel.Noise.parse(noise));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }

@@ -9,9 +9,44 @@ package dev.lucid.generation;
  * @param denoiser    components: backend model name of the denoiser (pixel space; no decoder yet)
  * @param pipeline    pipeline: backend model name of the prompt → image model
  * @param description human description
+ * @param noise       components: where the sampler's initial noise comes from
  */
 public record T2iModel(String name, Shape shape, String textEncoder, String denoiser, String pipeline,
-                       String description) {
+                       String description, Noise noise) {
+
+    /** A model with the default initial noise (java.util.Random). */
+    public T2iModel(String name, Shape shape, String textEncoder, String denoiser, String pipeline, String description) {
+        this(name, shape, textEncoder, denoiser, pipeline, description, Noise.JAVA);
+    }
+
+    /** Initial noise of components models, by its catalog value. */
+    public enum Noise {
+        /** java.util.Random's nextGaussian (the default). */
+        JAVA("java"),
+        /** Bit-identical to torch.randn with a seeded CPU generator (what diffusers starts from). */
+        TORCH("torch");
+
+        private final String key;
+
+        Noise(String key) {
+            this.key = key;
+        }
+
+        /** The catalog value. */
+        public String key() {
+            return key;
+        }
+
+        /** Parses a catalog value ({@code java}, {@code torch}). */
+        public static Noise parse(String s) {
+            for (Noise n : values()) {
+                if (n.key.equals(s)) {
+                    return n;
+                }
+            }
+            throw new IllegalArgumentException("noise must be java or torch, got '" + s + "'");
+        }
+    }
 
     /** How a model is served. */
     public enum Shape {
@@ -27,6 +62,12 @@ public record T2iModel(String name, Shape shape, String textEncoder, String deno
         }
         if (shape == Shape.COMPONENTS && (blank(textEncoder) || blank(denoiser))) {
             throw new IllegalArgumentException("components model '" + name + "' needs text_encoder and denoiser");
+        }
+        if (noise == null) {
+            throw new IllegalArgumentException("model '" + name + "' needs a noise source");
+        }
+        if (shape == Shape.PIPELINE && noise != Noise.JAVA) {
+            throw new IllegalArgumentException("pipeline model '" + name + "' makes its own noise; noise applies to components models");
         }
         if (shape == Shape.PIPELINE && blank(pipeline)) {
             throw new IllegalArgumentException("pipeline model '" + name + "' needs pipeline");

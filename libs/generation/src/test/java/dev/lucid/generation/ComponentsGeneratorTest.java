@@ -104,6 +104,40 @@ class ComponentsGeneratorTest {
     }
 
     @Test
+    void torchNoiseIsPartOfTheFingerprintAndChangesTheImage() throws Exception {
+        T2iModel torchToy = new T2iModel("toy", T2iModel.Shape.COMPONENTS, "toy_text_encoder", "toy_denoiser", null,
+                "toy components model", T2iModel.Noise.TORCH);
+        ComponentsGenerator torch = new ComponentsGenerator(client, torchToy, tokenizer);
+        assertNotEquals(generator().fingerprint(), torch.fingerprint());
+        GenerationItem item = new GenerationItem("p", "a red circle on the left", 42);
+        GenerationSettings s = GenerationSettings.of(10, 4.0);
+        GeneratedImage a = torch.generate(List.of(item), s).get(0);
+        assertEquals(a.sha256(), new ComponentsGenerator(client, torchToy, tokenizer).generate(List.of(item), s).get(0).sha256());
+        GeneratedImage java = generator().generate(List.of(item), s).get(0);
+        assertNotEquals(java.sha256(), a.sha256());
+        assertNotEquals(java.key(), a.key());
+    }
+
+    @Test
+    void defaultNoiseAndLucidsCosineScheduleKeepTheFingerprintsMadeBefore() throws Exception {
+        // The fingerprint as it was defined before scheduler configs and noise choices: a cosine denoiser
+        // with java.util.Random noise must keep it, so existing image keys stay valid.
+        String before = ImageKey.sha256("lucid.model.v1", "toy", "toy_text_encoder",
+                deterministicSha256(client.modelConfig("toy_text_encoder")), "toy_denoiser",
+                deterministicSha256(client.modelConfig("toy_denoiser")), tokenizer.fingerprint());
+        assertEquals(before, generator().fingerprint());
+    }
+
+    static String deterministicSha256(inference.ModelConfigOuterClass.ModelConfig c) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream cos = com.google.protobuf.CodedOutputStream.newInstance(out);
+        cos.useDeterministicSerialization();
+        c.writeTo(cos);
+        cos.flush();
+        return PngCodec.sha256(out.toByteArray());
+    }
+
+    @Test
     void promptEmbeddings() throws Exception {
         List<float[]> pooled = generator().encodePrompts(List.of("a", "two"), false);
         assertEquals(8, pooled.get(0).length);
