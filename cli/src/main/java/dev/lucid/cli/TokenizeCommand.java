@@ -57,6 +57,7 @@ final class TokenizeCommand implements Callable<Integer> {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         try (JsonGenerator gen = new JsonFactory().createGenerator(writer)) {
             gen.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            gen.setRootValueSeparator(null); // one object per line, nothing between them but the newline
             long lineNumber = 0;
             for (String line; (line = readLine(reader, lineNumber + 1)) != null; ) {
                 lineNumber++;

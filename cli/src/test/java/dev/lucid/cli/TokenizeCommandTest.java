@@ -64,6 +64,7 @@ class TokenizeCommandTest {
         assertEquals(texts.size(), lines.size());
         for (int i = 0; i < texts.size(); i++) {
             JsonNode row = JSON.readTree(lines.get(i));
+            assertEquals("{\"text\":", lines.get(i).substring(0, 8), "line " + (i + 1) + " is one bare object");
             assertEquals(texts.get(i), row.get("text").asText());
             assertArrayEquals(tokenizer.ids(texts.get(i)), ids(row.get("ids")), texts.get(i));
         }

@@ -30,6 +30,8 @@ import java.util.zip.GZIPInputStream;
 public final class TokenizerBenchmark {
     private static final int WARMUP_ROUNDS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The edge cases the Java tests use (ids from the independent Python reference). */
+    private static final Path EDGE_CASES = Path.of("libs/tokenizers/src/test/resources/clip_edge_cases.jsonl");
 
     private TokenizerBenchmark() {
     }
@@ -41,15 +43,8 @@ public final class TokenizerBenchmark {
         Path dir = Path.of(args.length > 0 ? args[0] : "../shared/tokenizers/clip");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path gz = dir.resolve("bpe_simple_vocab_16e6.txt.gz");
-        List<Prompt> prompts = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("reference_ids.jsonl"))) {
-            JsonNode row = JSON.readTree(line);
-            int[] ids = new int[row.get("ids").size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = row.get("ids").get(i).intValue();
-            }
-            prompts.add(new Prompt(row.get("text").asText(), ids));
-        }
+        List<Prompt> prompts = read(dir.resolve("reference_ids.jsonl"));
+        List<Prompt> edgeCases = read(EDGE_CASES);
         System.out.printf(Locale.ROOT, "%d prompts, %d cores, %s %s; %d warm-up + %d timed rounds, one thread%n%n",
                 prompts.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), WARMUP_ROUNDS, rounds);
@@ -60,7 +55,7 @@ public final class TokenizerBenchmark {
         t0 = System.nanoTime();
         lucid.ids(prompts.get(0).text());
         double lucidFirstMs = (System.nanoTime() - t0) / 1e6;
-        report("Lucid ClipBpeTokenizer (Java)", lucidLoadMs, lucidFirstMs, prompts, rounds, lucid::ids);
+        report("Lucid ClipBpeTokenizer (Java)", lucidLoadMs, lucidFirstMs, prompts, edgeCases, rounds, lucid::ids);
 
         Path json = Files.createTempDirectory("clip-tokenizer-json").resolve("tokenizer.json");
         writeHuggingFaceTokenizerJson(gz, json);
@@ -76,8 +71,7 @@ public final class TokenizerBenchmark {
             t0 = System.nanoTime();
             encode.apply(prompts.get(0).text());
             double djlFirstMs = (System.nanoTime() - t0) / 1e6;
-            report("DJL HuggingFaceTokenizer " + HuggingFaceTokenizer.class.getPackage().getImplementationVersion()
-                    + " (Rust via JNI)", djlLoadMs, djlFirstMs, prompts, rounds, encode);
+            report("DJL HuggingFaceTokenizer (Rust via JNI)", djlLoadMs, djlFirstMs, prompts, edgeCases, rounds, encode);
             Path jar = Path.of(HuggingFaceTokenizer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             System.out.printf(Locale.ROOT, "DJL jar %s: %.1f MB (native libraries for several platforms inside)%n",
                     jar.getFileName(), Files.size(jar) / 1e6);
@@ -96,6 +90,19 @@ public final class TokenizerBenchmark {
         }
     }
 
+    private static List<Prompt> read(Path jsonl) throws java.io.IOException {
+        List<Prompt> out = new ArrayList<>();
+        for (String line : Files.readAllLines(jsonl)) {
+            JsonNode row = JSON.readTree(line);
+            int[] ids = new int[row.get("ids").size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = row.get("ids").get(i).intValue();
+            }
+            out.add(new Prompt(row.get("text").asText(), ids));
+        }
+        return out;
+    }
+
     private static long size(Path p) {
         try {
             return Files.size(p);
@@ -104,8 +111,16 @@ public final class TokenizerBenchmark {
         }
     }
 
-    private static void report(String name, double loadMs, double firstMs, List<Prompt> prompts, int rounds,
-                               Function<String, int[]> encode) {
+    private static void report(String name, double loadMs, double firstMs, List<Prompt> prompts, List<Prompt> edgeCases,
+                               int rounds, Function<String, int[]> encode) {
+        int exactEdge = 0;
+        for (Prompt p : edgeCases) {
+            try {
+                exactEdge += Arrays.equals(p.ids(), encode.apply(p.text())) ? 1 : 0;
+            } catch (RuntimeException e) {
+                // counted as different
+            }
+        }
         int exact = 0;
         List<String> firstMismatches = new ArrayList<>();
         for (Prompt p : prompts) {
@@ -130,9 +145,9 @@ public final class TokenizerBenchmark {
             rates[r] = prompts.size() / ((System.nanoTime() - t) / 1e9);
         }
         Arrays.sort(rates);
-        System.out.printf(Locale.ROOT, "%s%n  exact on %d / %d reference prompts%s%n"
+        System.out.printf(Locale.ROOT, "%s%n  exact on %d / %d reference prompts%s; on %d / %d edge cases%n"
                         + "  prompts/s: median %.0f (min %.0f, max %.0f)%n  load %.0f ms, first call %.1f ms (ids checksum %d)%n%n",
-                name, exact, prompts.size(), firstMismatches.isEmpty() ? "" : "; first differing: " + firstMismatches,
+                name, exact, prompts.size(), firstMismatches.isEmpty() ? "" : " (first differing: " + firstMismatches + ")", exactEdge, edgeCases.size(),
                 rates[rounds / 2], rates[0], rates[rounds - 1], loadMs, firstMs, sink);
     }
 
