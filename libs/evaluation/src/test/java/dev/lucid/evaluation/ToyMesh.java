@@ -9,7 +9,7 @@ import dev.lucid.image.PngCodec;
 import dev.lucid.image.RgbImage;
 import dev.lucid.kserve.ClientOptions;
 import dev.lucid.kserve.KServeClient;
-import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.tokenizers.WordLevelTokenizer;
 import dev.lucid.runtime.InferenceGrpcService;
 import dev.lucid.runtime.ModelRepository;
 import dev.lucid.scoring.ClipEncoder;

@@ -18,7 +18,7 @@ import dev.lucid.kserve.ModelMetadata;
 import dev.lucid.kserve.Tensor;
 import dev.lucid.kserve.TensorShape;
 import dev.lucid.kserve.TensorSpec;
-import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.tokenizers.PromptTokenizer;
 import inference.ModelConfigOuterClass.ModelConfig;
 
 import java.io.ByteArrayOutputStream;
@@ -38,7 +38,7 @@ import java.util.Map;
 public final class ComponentsGenerator implements ImageGenerator {
     private final KServeClient client;
     private final T2iModel model;
-    private final WordLevelTokenizer tokenizer;
+    private final PromptTokenizer tokenizer;
     private volatile Backend backend;
 
     /** What is learned from the backend once. */
@@ -46,7 +46,7 @@ public final class ComponentsGenerator implements ImageGenerator {
                            TensorSpec timestep, String denoiserOutput) {
     }
 
-    public ComponentsGenerator(KServeClient client, T2iModel model, WordLevelTokenizer tokenizer) {
+    public ComponentsGenerator(KServeClient client, T2iModel model, PromptTokenizer tokenizer) {
         if (model.shape() != T2iModel.Shape.COMPONENTS) {
             throw new IllegalArgumentException("model '" + model.name() + "' is not a components model");
         }
@@ -156,7 +156,7 @@ public final class ComponentsGenerator implements ImageGenerator {
     @Override
     public List<float[]> encodePrompts(List<String> prompts, boolean sequence) {
         Backend b = backend();
-        List<float[]> states = encode(prompts.stream().map(tokenizer::encode).toList(), b);
+        List<float[]> states = encode(prompts.stream().map(tokenizer::modelInput).toList(), b);
         if (sequence) {
             return states;
         }
@@ -176,7 +176,7 @@ public final class ComponentsGenerator implements ImageGenerator {
     /** Per-token states of each id sequence, batched up to the text encoder's batch limit. */
     private List<float[]> encode(List<long[]> ids, Backend b) {
         List<float[]> out = new ArrayList<>(ids.size());
-        int len = tokenizer.length();
+        int len = tokenizer.contextLength();
         for (int start = 0; start < ids.size(); start += b.maxBatch()) {
             int n = Math.min(b.maxBatch(), ids.size() - start);
             long[] flat = new long[n * len];
@@ -205,16 +205,16 @@ public final class ComponentsGenerator implements ImageGenerator {
         Backend b = backend();
         // Distinct conditionings: index 0 = unconditional (null caption or negative prompt), then SLD concept, then prompts.
         List<long[]> ids = new ArrayList<>();
-        ids.add(settings.negativePrompt().isEmpty() ? tokenizer.nullIds() : tokenizer.encode(settings.negativePrompt()));
+        ids.add(settings.negativePrompt().isEmpty() ? tokenizer.unconditionalInput() : tokenizer.modelInput(settings.negativePrompt()));
         int concept = -1;
         if (settings.safety() != null) {
             concept = ids.size();
-            ids.add(tokenizer.encode(settings.safetyConcept()));
+            ids.add(tokenizer.modelInput(settings.safetyConcept()));
         }
         Map<String, Integer> promptIndex = new LinkedHashMap<>();
         for (GenerationItem it : items) {
             promptIndex.computeIfAbsent(it.prompt(), p -> {
-                ids.add(tokenizer.encode(p));
+                ids.add(tokenizer.modelInput(p));
                 return ids.size() - 1;
             });
         }

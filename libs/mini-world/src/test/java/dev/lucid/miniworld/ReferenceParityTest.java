@@ -3,6 +3,7 @@ package dev.lucid.miniworld;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lucid.tokenizers.WordLevelTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -67,21 +68,21 @@ class ReferenceParityTest {
         assertEquals(List.of("circle", "square", "triangle", "face", "skull"), world.shapes());
         assertEquals("skull", world.conceptShape());
         assertEquals(5, world.slots().size());
-        assertEquals(16, tokenizer.length());
+        assertEquals(16, tokenizer.contextLength());
     }
 
     @Test
     void tokenIdsMatchThePythonTokenizer() {
         int n = 0;
         for (JsonNode p : fixture.get("prompts")) {
-            assertArrayEquals(ids(p.get("ids")), tokenizer.encode(p.get("caption").asText()), p.get("caption").asText());
+            assertArrayEquals(ids(p.get("ids")), tokenizer.modelInput(p.get("caption").asText()), p.get("caption").asText());
             n++;
         }
         for (JsonNode t : fixture.get("tokens")) {
-            assertArrayEquals(ids(t.get("ids")), tokenizer.encode(t.get("text").asText()), t.get("text").asText());
+            assertArrayEquals(ids(t.get("ids")), tokenizer.modelInput(t.get("text").asText()), t.get("text").asText());
         }
         assertEquals(150, n);
-        assertArrayEquals(new long[16], tokenizer.nullIds());
+        assertArrayEquals(new long[16], tokenizer.unconditionalInput());
     }
 
     @Test
@@ -119,6 +120,6 @@ class ReferenceParityTest {
     void badInputsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> answers.scene(new float[3], new float[25], new float[10]));
         assertThrows(IllegalArgumentException.class, () -> answers.answer(List.of(), new QuestionOp("guess", Map.of())));
-        assertThrows(IllegalArgumentException.class, () -> tokenizer.encode("x".repeat(5000)));
+        assertThrows(IllegalArgumentException.class, () -> tokenizer.modelInput("x".repeat(5000)));
     }
 }

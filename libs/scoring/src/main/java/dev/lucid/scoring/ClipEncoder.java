@@ -7,7 +7,7 @@ import dev.lucid.kserve.ModelMetadata;
 import dev.lucid.kserve.Tensor;
 import dev.lucid.kserve.TensorShape;
 import dev.lucid.kserve.TensorSpec;
-import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.tokenizers.PromptTokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +21,9 @@ public final class ClipEncoder {
     private final KServeClient client;
     private final String imageModel;
     private final String textModel;
-    private final WordLevelTokenizer tokenizer;
+    private final PromptTokenizer tokenizer;
 
-    public ClipEncoder(KServeClient client, String imageModel, String textModel, WordLevelTokenizer tokenizer) {
+    public ClipEncoder(KServeClient client, String imageModel, String textModel, PromptTokenizer tokenizer) {
         this.client = client;
         this.imageModel = imageModel;
         this.textModel = textModel;
@@ -43,10 +43,10 @@ public final class ClipEncoder {
 
     /** Text embeddings (not normalised), one per text. */
     public List<float[]> embedTexts(List<String> texts) {
-        int len = tokenizer.length();
+        int len = tokenizer.contextLength();
         long[] ids = new long[texts.size() * len];
         for (int i = 0; i < texts.size(); i++) {
-            System.arraycopy(tokenizer.encode(texts.get(i)), 0, ids, i * len, len);
+            System.arraycopy(tokenizer.modelInput(texts.get(i)), 0, ids, i * len, len);
         }
         float[] emb = client.infer(InferenceRequest.builder(textModel)
                 .input(Tensor.ofLongs("input_ids", TensorShape.of(texts.size(), len), ids))

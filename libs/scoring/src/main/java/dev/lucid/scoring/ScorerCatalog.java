@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lucid.kserve.KServeClient;
 import dev.lucid.miniworld.MiniWorld;
 import dev.lucid.miniworld.ReaderAnswers;
-import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.tokenizers.PromptTokenizers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ public final class ScorerCatalog {
         JsonNode cl = root.path("utility").path("clip");
         if (!cl.isMissingNode()) {
             c.clip = new ClipEncoder(client, require(cl, "image_model", "utility.clip"), require(cl, "text_model", "utility.clip"),
-                    WordLevelTokenizer.load(baseDir.resolve(require(cl, "tokenizer", "utility.clip"))));
+                    PromptTokenizers.load(baseDir.resolve(require(cl, "tokenizer", "utility.clip"))));
         }
         JsonNode v = root.path("utility").path("vqa");
         if (!v.isMissingNode()) {

@@ -7,7 +7,7 @@ import dev.lucid.generation.PipelineGenerator;
 import dev.lucid.generation.T2iModel;
 import dev.lucid.kserve.ClientOptions;
 import dev.lucid.kserve.KServeClient;
-import dev.lucid.miniworld.WordLevelTokenizer;
+import dev.lucid.tokenizers.PromptTokenizers;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,7 +49,7 @@ public class Generators {
             return new PipelineGenerator(client, e.model());
         }
         try {
-            return new ComponentsGenerator(client, e.model(), WordLevelTokenizer.load(e.tokenizer()));
+            return new ComponentsGenerator(client, e.model(), PromptTokenizers.load(e.tokenizer()));
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read tokenizer " + e.tokenizer(), ex);
         }

@@ -1,4 +1,4 @@
-package dev.lucid.miniworld;
+package dev.lucid.tokenizers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
 /**
  * A Hugging Face {@code tokenizer.json} with a WordLevel model, read and applied in Java: Lowercase
  * normalizer, Whitespace pre-tokenizer ({@code \w+|[^\w\s]+}), TemplateProcessing for single
- * sequences, right truncation and fixed right padding. Other tokenizer types are refused by name.
+ * sequences, right truncation and fixed right padding. Other tokenizer types are refused by name. The
+ * unconditional input is all padding (the mini world's null caption).
  */
-public final class WordLevelTokenizer {
+public final class WordLevelTokenizer implements PromptTokenizer {
     private static final Pattern WHITESPACE = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
     /** Longest text accepted; prompts are short, and this bounds the work per call. */
     public static final int MAX_TEXT_CHARS = 4096;
+    /** Longest model input row accepted from a tokenizer.json. */
+    public static final int MAX_CONTEXT_LENGTH = 4096;
 
     private final Map<String, Integer> vocab;
     private final int unkId;
@@ -74,7 +77,11 @@ public final class WordLevelTokenizer {
                 }
             }
         }
-        maxLength = root.path("truncation").path("max_length").asInt(Integer.MAX_VALUE);
+        maxLength = root.path("truncation").path("max_length").asInt(-1);
+        if (maxLength < 1 || maxLength > MAX_CONTEXT_LENGTH) {
+            throw new IllegalArgumentException("truncation.max_length must be 1.." + MAX_CONTEXT_LENGTH
+                    + ", got " + root.path("truncation").path("max_length"));
+        }
         padId = root.path("padding").path("pad_id").asInt(0);
         if (!root.path("padding").path("strategy").has("Fixed")) {
             throw new IllegalArgumentException("only fixed-length padding is supported");
@@ -90,30 +97,40 @@ public final class WordLevelTokenizer {
         }
     }
 
-    /** Reads a tokenizer.json. */
+    /** Reads a tokenizer.json; errors name the file. */
     public static WordLevelTokenizer load(Path file) throws IOException {
-        return new WordLevelTokenizer(new ObjectMapper().readTree(file.toFile()));
+        try {
+            return new WordLevelTokenizer(new ObjectMapper().readTree(file.toFile()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
-    /** Identifies the tokenizer's content (part of model fingerprints). */
+    @Override
     public String fingerprint() {
         return fingerprint;
     }
 
-    /** The fixed sequence length. */
-    public int length() {
+    @Override
+    public int contextLength() {
         return maxLength;
     }
 
-    /** The id used for padding (the mini world's null caption is all padding). */
+    @Override
     public int padId() {
         return padId;
     }
 
-    /** Token ids of a text, truncated and padded to {@link #length()}. */
-    public long[] encode(String text) {
+    @Override
+    public int maxTextChars() {
+        return MAX_TEXT_CHARS;
+    }
+
+    @Override
+    public int[] ids(String text) {
         if (text.length() > MAX_TEXT_CHARS) {
-            throw new IllegalArgumentException("text longer than " + MAX_TEXT_CHARS + " characters");
+            throw new IllegalArgumentException("text is " + text.length() + " characters, longer than the "
+                    + MAX_TEXT_CHARS + " accepted");
         }
         String t = lowercase ? text.toLowerCase(Locale.ROOT) : text;
         List<Integer> pieces = new ArrayList<>();
@@ -121,20 +138,28 @@ public final class WordLevelTokenizer {
         while (m.find()) {
             pieces.add(vocab.getOrDefault(m.group(), unkId));
         }
+        return pieces.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Override
+    public long[] modelInput(String text) {
+        int[] pieces = ids(text);
         int room = Math.max(0, maxLength - prefix.size() - suffix.size());
-        List<Integer> ids = new ArrayList<>(prefix);
-        ids.addAll(pieces.subList(0, Math.min(room, pieces.size())));
-        ids.addAll(suffix);
+        List<Integer> row = new ArrayList<>(prefix);
+        for (int i = 0; i < Math.min(room, pieces.length); i++) {
+            row.add(pieces[i]);
+        }
+        row.addAll(suffix);
         long[] out = new long[maxLength];
         java.util.Arrays.fill(out, padId);
-        for (int i = 0; i < Math.min(maxLength, ids.size()); i++) {
-            out[i] = ids.get(i);
+        for (int i = 0; i < Math.min(maxLength, row.size()); i++) {
+            out[i] = row.get(i);
         }
         return out;
     }
 
-    /** The all-padding sequence (the unconditional branch of classifier-free guidance). */
-    public long[] nullIds() {
+    @Override
+    public long[] unconditionalInput() {
         long[] out = new long[maxLength];
         java.util.Arrays.fill(out, padId);
         return out;
