@@ -139,7 +139,8 @@ $CLI watch "$ID4" --coordinator "$LUCID_COORDINATOR" >/dev/null
 check "the evaluation completes once the backend is back, its error cleared" '[ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 done)" = 96 ] && [ -z "$($R hget lucid:eval:$ID4 last_error)" ]'
 
 # Cancel: final until the spec is submitted again, which restarts it; list shows it.
-sed 's/^base_seed: 0$/base_seed: 900/' "$SPEC" > "$RUN/spec5.yaml"
+# (384 items, so that the cancel lands mid-run)
+sed -e 's/^base_seed: 0$/base_seed: 900/' -e 's/^seeds_per_prompt: 2$/seeds_per_prompt: 8/' "$SPEC" > "$RUN/spec5.yaml"
 ID5=$($CLI submit "$RUN/spec5.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 for _ in $(seq 1 200); do [ "$($R hget "lucid:eval:$ID5" done)" -gt 0 ] && break; sleep 0.05; done
 cancelled=$($CLI cancel "$ID5" --coordinator "$LUCID_COORDINATOR")
@@ -148,10 +149,10 @@ sleep 3
 check "a cancel is final: nothing recorded after it (in-flight items dropped)" '[ "$cancelled" = "$ID5 cancelled" ] && [ "$($R hget lucid:eval:$ID5 state)" = CANCELLED ] && [ "$($R hget lucid:eval:$ID5 done)" = "$done_at_cancel" ]'
 listed=$($CLI list --coordinator "$LUCID_COORDINATOR")
 echo "$listed"
-check "lucid list shows the cancelled evaluation with its progress" 'grep -Eq "^$ID5 +cancelled +$done_at_cancel/96 " <<< "$listed"'
+check "lucid list shows the cancelled evaluation with its progress" 'grep -Eq "^$ID5 +cancelled +$done_at_cancel/384 " <<< "$listed"'
 again=$($CLI submit "$RUN/spec5.yaml" --coordinator "$LUCID_COORDINATOR")
 $CLI watch "$ID5" --coordinator "$LUCID_COORDINATOR" >/dev/null
-check "submitting a cancelled spec again restarts it and it completes, each item once" 'grep -q "started again" <<< "$again" && [ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID5 done)" = 96 ] && [ "$($R scard lucid:eval:$ID5:done)" = 96 ] && [ $(( $(num lucid:eval:$ID5 generated) + $(num lucid:eval:$ID5 image_cache_hits) )) = 96 ]'
+check "submitting a cancelled spec again restarts it and it completes, each item once" 'grep -q "started again" <<< "$again" && [ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID5 done)" = 384 ] && [ "$($R scard lucid:eval:$ID5:done)" = 384 ] && [ $(( $(num lucid:eval:$ID5 generated) + $(num lucid:eval:$ID5 image_cache_hits) )) = 384 ]'
 
 # Redis killed (kill -9) mid-run and started again: its append-only file brings every evaluation back.
 sed 's/^base_seed: 0$/base_seed: 1300/' "$SPEC" > "$RUN/spec6.yaml"

@@ -10,6 +10,7 @@ import dev.lucid.api.v1.ListResponse;
 import dev.lucid.api.v1.PageRequest;
 import io.grpc.ManagedChannel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,13 +48,12 @@ final class EvaluationCommands {
     static final class Cancel implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;
-        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}",
-                description = "Coordinator address (default: ${DEFAULT-VALUE}).")
-        String coordinator;
+        @Mixin
+        CoordinatorOption coordinator = new CoordinatorOption();
 
         @Override
         public Integer call() {
-            ManagedChannel ch = HostPort.parse(coordinator, "--coordinator").channel();
+            ManagedChannel ch = coordinator.channel();
             try {
                 CancelResponse r = CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
                         .cancel(CancelRequest.newBuilder().setEvaluationId(id).build());
@@ -71,16 +71,15 @@ final class EvaluationCommands {
     static final class ListCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "50", description = "Most evaluations to show (default: ${DEFAULT-VALUE}).")
         int limit;
-        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}",
-                description = "Coordinator address (default: ${DEFAULT-VALUE}).")
-        String coordinator;
+        @Mixin
+        CoordinatorOption coordinator = new CoordinatorOption();
 
         @Override
         public Integer call() {
             if (limit < 1 || limit > 10_000) {
                 throw new IllegalArgumentException("--limit must be in 1..10000, got " + limit);
             }
-            ManagedChannel ch = HostPort.parse(coordinator, "--coordinator").channel();
+            ManagedChannel ch = coordinator.channel();
             try {
                 var stub = CoordinatorGrpc.newBlockingStub(ch);
                 System.out.printf("%-24s %-10s %17s %8s  %s%n", "ID", "STATE", "PROGRESS", "AGE", "NAME");

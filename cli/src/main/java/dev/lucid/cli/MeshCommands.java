@@ -18,6 +18,7 @@ import dev.lucid.api.v1.WatchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -63,15 +64,14 @@ final class MeshCommands {
     static final class Submit implements Callable<Integer> {
         @Parameters(paramLabel = "SPEC", description = "Evaluation spec file (YAML).")
         Path spec;
-        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}",
-                description = "Coordinator address (default: ${DEFAULT-VALUE}).")
-        String coordinator;
+        @Mixin
+        CoordinatorOption coordinator = new CoordinatorOption();
         @Option(names = "--watch", description = "Follow progress until the evaluation ends.")
         boolean watch;
 
         @Override
         public Integer call() throws Exception {
-            ManagedChannel ch = HostPort.parse(coordinator, "--coordinator").channel();
+            ManagedChannel ch = coordinator.channel();
             try {
                 var c = CoordinatorGrpc.newBlockingStub(ch);
                 SubmitResponse r = c.withDeadlineAfter(10, TimeUnit.MINUTES)
@@ -93,12 +93,12 @@ final class MeshCommands {
     static final class Watch implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;
-        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}")
-        String coordinator;
+        @Mixin
+        CoordinatorOption coordinator = new CoordinatorOption();
 
         @Override
         public Integer call() {
-            ManagedChannel ch = HostPort.parse(coordinator, "--coordinator").channel();
+            ManagedChannel ch = coordinator.channel();
             try {
                 Progress p = watch(CoordinatorGrpc.newBlockingStub(ch), id);
                 return p != null && p.getState().name().endsWith("SUCCEEDED") ? 0 : 1;
@@ -114,8 +114,8 @@ final class MeshCommands {
         String id;
         @Option(names = "--format", defaultValue = "md", description = "md or json (default: ${DEFAULT-VALUE}).")
         String format;
-        @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}")
-        String coordinator;
+        @Mixin
+        CoordinatorOption coordinator = new CoordinatorOption();
 
         @Override
         public Integer call() {
@@ -125,7 +125,7 @@ final class MeshCommands {
                 case "html" -> ReportFormat.REPORT_FORMAT_HTML;
                 default -> throw new IllegalArgumentException("--format must be md, json or html, got '" + format + "'");
             };
-            ManagedChannel ch = HostPort.parse(coordinator, "--coordinator").channel();
+            ManagedChannel ch = coordinator.channel();
             try {
                 // The first request of a report assembles it (statistics over every item): minutes on large evaluations.
                 Report r = CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.MINUTES)

@@ -1,0 +1,15 @@
+package dev.lucid.cli;
+
+import io.grpc.ManagedChannel;
+import picocli.CommandLine.Option;
+
+/** The {@code --coordinator HOST:PORT} option shared by the commands that talk to the coordinator. */
+final class CoordinatorOption {
+    @Option(names = "--coordinator", defaultValue = "${env:LUCID_COORDINATOR:-127.0.0.1:9104}",
+            description = "Coordinator address (default: ${DEFAULT-VALUE}; or set LUCID_COORDINATOR).")
+    String coordinator;
+
+    ManagedChannel channel() {
+        return HostPort.parse(coordinator, "--coordinator").channel();
+    }
+}
