@@ -3,17 +3,13 @@ package dev.lucid.runtime;
 import ai.onnxruntime.OrtEnvironment;
 import inference.ModelConfigOuterClass.ModelConfig;
 import inference.ModelConfigOuterClass.ModelInstanceGroup;
+import inference.ModelConfigOuterClass.ModelParameter;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,13 +26,15 @@ public final class ModelRepository implements AutoCloseable {
 
     private final Path root;
     private final int defaultIntraOpThreads;
+    private final VersionHasher hasher;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final Map<String, TreeMap<Long, ServedModel>> served = new ConcurrentSkipListMap<>();
     private final Map<String, ModelEntry> failed = new ConcurrentSkipListMap<>();
 
-    private ModelRepository(Path root, int defaultIntraOpThreads) {
+    private ModelRepository(Path root, int defaultIntraOpThreads, VersionHasher hasher) {
         this.root = root;
         this.defaultIntraOpThreads = defaultIntraOpThreads;
+        this.hasher = hasher;
     }
 
     /**
@@ -47,10 +45,15 @@ public final class ModelRepository implements AutoCloseable {
      * @throws IOException when the root itself cannot be listed
      */
     public static ModelRepository load(Path root, int defaultIntraOpThreads) throws IOException {
+        return load(root, defaultIntraOpThreads, VersionHasher.SHARED);
+    }
+
+    /** Loads with a given hasher (tests count what it reads). */
+    static ModelRepository load(Path root, int defaultIntraOpThreads, VersionHasher hasher) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("model repository " + root + " is not a directory");
         }
-        ModelRepository repo = new ModelRepository(root, defaultIntraOpThreads);
+        ModelRepository repo = new ModelRepository(root, defaultIntraOpThreads, hasher);
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
             s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
@@ -74,7 +77,10 @@ public final class ModelRepository implements AutoCloseable {
                 int threads = intraOpThreads(config);
                 OnnxModelFile probe = new OnnxModelFile(env, file, threads);
                 opened.add(probe);
-                ModelConfig effective = ConfigCompleter.complete(config, probe.graphInputs(), probe.graphOutputs());
+                String content = contentSha256(config, file.getParent());
+                ModelConfig effective = ConfigCompleter.complete(config, probe.graphInputs(), probe.graphOutputs())
+                        .toBuilder().putParameters(VersionHasher.PARAMETER,
+                                ModelParameter.newBuilder().setStringValue(content).build()).build();
                 List<OnnxModelFile> instances = new ArrayList<>();
                 instances.add(probe);
                 for (int i = 1; i < instanceCount(effective); i++) {
@@ -82,7 +88,7 @@ public final class ModelRepository implements AutoCloseable {
                     opened.add(extra);
                     instances.add(extra);
                 }
-                versions.put(v, new ServedModel(Long.toString(v), effective, instances, sha256(file)));
+                versions.put(v, new ServedModel(Long.toString(v), effective, instances, content));
             }
             served.put(name, versions);
             LOG.infof("model '%s' ready (versions %s)", name, versions.keySet());
@@ -118,13 +124,20 @@ public final class ModelRepository implements AutoCloseable {
         return Math.max(1, n);
     }
 
-    private static String sha256(Path file) throws ModelLoadException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new ModelLoadException("cannot hash " + file + ": " + e.getMessage(), e);
+    /**
+     * The version's content hash: the one the config states (a Triton repository written by Lucid carries it,
+     * as Triton computes none), else the hash of every file in the version directory.
+     */
+    private String contentSha256(ModelConfig config, Path versionDir) throws ModelLoadException {
+        ModelParameter given = config.getParametersMap().get(VersionHasher.PARAMETER);
+        if (given == null) {
+            return hasher.hash(versionDir);
         }
+        if (!given.getStringValue().matches("[0-9a-f]{64}")) {
+            throw new ModelLoadException("parameter " + VersionHasher.PARAMETER
+                    + " must be a sha256 in 64 lowercase hex digits, got '" + given.getStringValue() + "'");
+        }
+        return given.getStringValue();
     }
 
     /** The repository root. */

@@ -45,7 +45,7 @@ public final class ServedModel implements AutoCloseable {
         return stats;
     }
 
-    /** sha256 of the model file. */
+    /** Content hash of the version (every file, weights included), as its config's lucid_content_sha256 states. */
     public String sha256() {
         return sha256;
     }
