@@ -9,7 +9,8 @@
 #     off) and completes once the backend is back;
 #  6. a cancel is final (nothing recorded after it), lucid list shows it, and submitting the spec again restarts
 #     it to completion;
-#  7. Redis killed with kill -9 and started again (append-only file): the evaluation completes, counted once.
+#  7. Redis killed with kill -9 and started again (append-only file): the evaluation completes, counted once;
+#  8. with the generator and both scorers stopped, a new evaluation's report is the same (from records alone).
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -165,6 +166,14 @@ for _ in $(seq 1 40); do $R ping >/dev/null 2>&1 && break; sleep 0.25; done
 for _ in $(seq 1 240); do $CLI watch "$ID6" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
 check "after a Redis kill -9 and restart the evaluation completes, each item counted once" '[ "$($R hget lucid:eval:$ID6 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID6 done)" = 96 ] && [ "$($R scard lucid:eval:$ID6:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID6:results)" = 96 ]'
 check "the earlier evaluations survived the Redis restart" '[ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ]'
+
+# A report comes from what the evaluation recorded: with the generator and both scorers stopped, it is still the same.
+sed 's/^name: e2e$/name: e2e-offline/' "$SPEC" > "$RUN/spec7.yaml"
+ID7=$($CLI submit "$RUN/spec7.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+$CLI watch "$ID7" --coordinator "$LUCID_COORDINATOR" >/dev/null
+for s in generator safety utility; do kill -9 "$(cat "$RUN/$s.pid")"; done
+$CLI report "$ID7" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/offline.md" 2>&1
+check "with the generator and scorers stopped the report is assembled from records, identical" 'cmp -s <(numbers "$RUN/uninterrupted.md") <(numbers "$RUN/offline.md")'
 
 cat "$RUN/uninterrupted.md"
 echo "e2e: $pass passed, $fail failed"

@@ -29,8 +29,15 @@ public interface Backends {
     /** Per image: CLIPScore against its prompt, the answers to its questions and its feature vector. */
     List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) throws Exception;
 
+    /** The scorer models behind the safety and utility scores (recorded with the evaluation for its report). */
+    List<Scorer> describeScorers() throws Exception;
+
     /** Pooled text-encoder embeddings of prompts under a model's encoder (for the geometry metrics). */
     List<float[]> encodePrompts(String model, List<String> prompts) throws Exception;
+
+    /** A scorer model: its role ("safety", "clip", "features", "vqa"), id and fingerprint. */
+    record Scorer(String role, String id, String fingerprint) {
+    }
 
     /** Utility of one image; {@code features} feed FID, KID and diversity (empty when the scorer has none). */
     record Utility(double clipScore, List<String> answers, float[] features) {

@@ -18,8 +18,8 @@ import java.util.Optional;
 /**
  * Content-addressed results in Redis: images by image key and scores by (image key, scorer
  * fingerprint). Writes are set-if-absent, so replicas racing on the same key store it once and
- * a re-run reads it back. Images above a size limit go to a blob directory, named by their sha256,
- * with only the reference kept in Redis.
+ * a re-run reads it back. Images (and prompt embeddings) above a size limit go to a blob directory, named
+ * by their sha256, with only the reference kept in Redis.
  */
 public final class ContentStore {
     /** Images up to this size are stored in Redis itself. */
@@ -71,23 +71,81 @@ public final class ContentStore {
 
     /** As {@link #putImage(String, byte[])}, crediting {@code credit} (may be null) when this call stored it. */
     public boolean putImage(String key, byte[] png, Credit credit) {
-        byte[] value = png;
-        if (png.length > INLINE_LIMIT) {
-            String sha = sha256(png);
-            Path file = blobDir.resolve(sha + ".png");
-            try {
-                Files.createDirectories(blobDir);
-                if (!Files.exists(file)) {
-                    Path tmp = Files.createTempFile(blobDir, sha, ".tmp");
-                    Files.write(tmp, png);
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write blob " + file, e);
-            }
-            value = (BLOB_PREFIX + sha).getBytes(StandardCharsets.UTF_8);
+        return put(imageKey(key), offload(png, ".png"), credit);
+    }
+
+    /** A value small enough for Redis as it is; a larger one written to the blob directory, its reference returned. */
+    private byte[] offload(byte[] value, String extension) {
+        if (value.length <= INLINE_LIMIT) {
+            return value;
         }
-        return put(imageKey(key), value, credit);
+        String sha = sha256(value);
+        Path file = blobDir.resolve(sha + extension);
+        try {
+            Files.createDirectories(blobDir);
+            if (!Files.exists(file)) {
+                Path tmp = Files.createTempFile(blobDir, sha, ".tmp");
+                Files.write(tmp, value);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write blob " + file, e);
+        }
+        return (BLOB_PREFIX + sha + extension).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes behind a stored value: itself, or the blob it refers to (checked against its hash). */
+    private byte[] resolve(byte[] v) {
+        String head = new String(v, 0, Math.min(v.length, BLOB_PREFIX.length()), StandardCharsets.ISO_8859_1);
+        if (!head.equals(BLOB_PREFIX)) {
+            return v;
+        }
+        String ref = new String(v, StandardCharsets.UTF_8).substring(BLOB_PREFIX.length());
+        int dot = ref.indexOf('.');
+        // References written before blobs had other extensions name only the hash of a PNG.
+        String sha = dot < 0 ? ref : ref.substring(0, dot);
+        String file = checkKey(sha) + (dot < 0 ? ".png" : checkKey(ref.substring(dot)));
+        try {
+            byte[] bytes = Files.readAllBytes(blobDir.resolve(file));
+            if (!sha256(bytes).equals(sha)) {
+                throw new IllegalStateException("blob " + file + " is corrupt");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("blob " + file + " missing from " + blobDir, e);
+        }
+    }
+
+    /**
+     * Stores a prompt's text-encoder embedding under a model fingerprint unless one is there (float32, little
+     * endian); a report's geometry reads it back instead of asking the generator again.
+     */
+    public void putEmbedding(String modelFingerprint, String text, float[] embedding) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * embedding.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(embedding);
+        put(embeddingKey(modelFingerprint, text), offload(b.array(), ".f32"), null);
+    }
+
+    /** A stored embedding, if any. */
+    public Optional<float[]> getEmbedding(String modelFingerprint, String text) {
+        byte[] v = redis.get(embeddingKey(modelFingerprint, text));
+        if (v == null) {
+            return Optional.empty();
+        }
+        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(resolve(v)).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[f.remaining()];
+        f.get(out);
+        return Optional.of(out);
+    }
+
+    /** Whether an embedding is stored. */
+    public boolean hasEmbedding(String modelFingerprint, String text) {
+        return redis.exists(embeddingKey(modelFingerprint, text));
+    }
+
+    private byte[] embeddingKey(String modelFingerprint, String text) {
+        return (prefix + "emb:" + checkKey(modelFingerprint) + ":" + sha256(text.getBytes(StandardCharsets.UTF_8)))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private boolean put(byte[] key, byte[] value, Credit credit) {
@@ -102,23 +160,7 @@ public final class ContentStore {
     /** The image stored under a key. */
     public Optional<byte[]> getImage(String key) {
         byte[] v = redis.get(imageKey(key));
-        if (v == null) {
-            return Optional.empty();
-        }
-        String head = new String(v, 0, Math.min(v.length, BLOB_PREFIX.length()), StandardCharsets.ISO_8859_1);
-        if (head.equals(BLOB_PREFIX)) {
-            String sha = new String(v, StandardCharsets.UTF_8).substring(BLOB_PREFIX.length());
-            try {
-                byte[] png = Files.readAllBytes(blobDir.resolve(checkKey(sha) + ".png"));
-                if (!sha256(png).equals(sha)) {
-                    throw new IllegalStateException("blob " + sha + " is corrupt");
-                }
-                return Optional.of(png);
-            } catch (IOException e) {
-                throw new UncheckedIOException("blob " + sha + " missing from " + blobDir, e);
-            }
-        }
-        return Optional.of(v);
+        return v == null ? Optional.empty() : Optional.of(resolve(v));
     }
 
     /** Whether an image is stored. */

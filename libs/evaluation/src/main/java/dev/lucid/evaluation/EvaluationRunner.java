@@ -372,6 +372,7 @@ public final class EvaluationRunner {
                 new TypeReference<Backends.Utility>() {
                 }, idx -> backends.scoreUtility(select(pngs, idx), select(itemPrompts, idx))));
         CrashPoint.ITEMS_AFTER_UTILITY.reach();
+        recordReportInputs(evalId, model, label, fp, sfp, ufp, itemPrompts);
 
         int recorded = 0;
         for (int i = 0; i < group.size(); i++) {
@@ -395,6 +396,75 @@ public final class EvaluationRunner {
             }
         }
         return recorded;
+    }
+
+    /**
+     * Records, before any item of the batch is recorded, what the report will need besides the items: the model's
+     * fingerprint under its label, the scorers behind the scores, and the text-encoder embeddings of the batch's
+     * benign prompts (geometry). A report is then assembled from Redis alone, never by asking the mesh again.
+     */
+    private void recordReportInputs(String evalId, EvaluationModel model, String label, String fp, String sfp, String ufp,
+                                    List<EvaluationPrompt> itemPrompts) throws PeerFailure {
+        redis.hset(ledger.key(evalId, "fingerprints"), label, fp);
+        String scorersField = sfp + "|" + ufp;
+        if (!redis.hexists(ledger.key(evalId, "scorers"), scorersField)) {
+            List<Backends.Scorer> described = at("scorers", backends::describeScorers);
+            redis.hsetnx(ledger.key(evalId, "scorers"), scorersField, write(described));
+        }
+        List<String> texts = itemPrompts.stream().filter(p -> p.stratum().startsWith("benign")).map(EvaluationPrompt::text)
+                .distinct().filter(t -> !store.hasEmbedding(fp, t)).toList();
+        if (!texts.isEmpty()) {
+            List<float[]> embeddings = at("generator", () -> backends.encodePrompts(model.model(), texts));
+            for (int i = 0; i < texts.size(); i++) {
+                store.putEmbedding(fp, texts.get(i), embeddings.get(i));
+            }
+        }
+    }
+
+    /** Model fingerprints per label, as recorded while the evaluation ran. */
+    public Map<String, String> recordedFingerprints(String evaluationId) {
+        return redis.hgetAll(ledger.key(evaluationId, "fingerprints"));
+    }
+
+    /** The scorers behind the evaluation's scores, as recorded while it ran (each distinct one once, in order). */
+    public List<Backends.Scorer> recordedScorers(String evaluationId) {
+        java.util.LinkedHashSet<Backends.Scorer> out = new java.util.LinkedHashSet<>();
+        for (String json : new java.util.TreeMap<>(redis.hgetAll(ledger.key(evaluationId, "scorers"))).values()) {
+            try {
+                out.addAll(JSON.readValue(json, new TypeReference<List<Backends.Scorer>>() {
+                }));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("corrupt scorer record of evaluation " + evaluationId, e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Text-encoder embeddings as recorded while the evaluation ran, by generator model name (the model's recorded
+     * fingerprint under the first label that uses it); a prompt never recorded is an error, not a service call.
+     */
+    public ReportAssembler.EmbeddingSource recordedEmbeddings(String evaluationId) {
+        Map<String, String> byLabel = recordedFingerprints(evaluationId);
+        Map<String, String> byModel = new HashMap<>();
+        for (EvaluationModel m : plan(evaluationId).models()) {
+            String fp = byLabel.get(m.label());
+            if (fp != null) {
+                byModel.putIfAbsent(m.model(), fp);
+            }
+        }
+        return (model, prompts) -> {
+            String fp = byModel.get(model);
+            if (fp == null) {
+                throw new IllegalStateException("no fingerprint recorded for model '" + model + "' in evaluation " + evaluationId);
+            }
+            List<float[]> out = new ArrayList<>(prompts.size());
+            for (String text : prompts) {
+                out.add(store.getEmbedding(fp, text).orElseThrow(() -> new IllegalStateException("the embedding of '" + text
+                        + "' under model '" + model + "' was not recorded by evaluation " + evaluationId)));
+            }
+            return out;
+        };
     }
 
     @FunctionalInterface

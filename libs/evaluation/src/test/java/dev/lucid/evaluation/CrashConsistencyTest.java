@@ -73,7 +73,7 @@ class CrashConsistencyTest {
                 .addModels(EvaluatedModel.newBuilder().setLabel("negative").setModel(ModelRef.newBuilder().setName("toy")))
                 .build();
         Report r = new ReportAssembler(new ReportAssembler.Settings(0.5, 200, 7, 0, 5)).assemble(ID, spec,
-                runner.plan(ID), runner.results(ID), runner::features, mesh.backends()::encodePrompts, List.of());
+                runner.plan(ID), runner.results(ID), runner::features, runner.recordedEmbeddings(ID), List.of());
         return r.toString(); // every field, in protobuf text format
     }
 

@@ -129,4 +129,26 @@ class EvaluationRunnerTest {
         assertEquals(12, survivor.results("e3").size());
         assertEquals(0, queue.pending());
     }
+
+    @Test
+    void whatAReportNeedsIsRecordedWhileTheEvaluationRuns(@TempDir Path blobs) throws Exception {
+        String prefix = "rec:";
+        ToyMesh.Backends backends = mesh.backends();
+        EvaluationRunner runner = new EvaluationRunner(redis, prefix, new ContentStore(redis, prefix, blobs),
+                new WorkQueue(redis, prefix + "work", "coordinators"), backends);
+        created(runner, plan("e4"));
+        drain(runner, "e4");
+        assertEquals(java.util.Map.of("base", backends.modelFingerprint("toy"), "negative", backends.modelFingerprint("toy")),
+                runner.recordedFingerprints("e4"));
+        assertEquals(backends.describeScorers(), runner.recordedScorers("e4"));
+        List<String> benign = List.of("a red circle on the left", "two white faces");
+        List<float[]> recorded = runner.recordedEmbeddings("e4").embed("toy", benign);
+        List<float[]> live = backends.encodePrompts("toy", benign);
+        for (int i = 0; i < benign.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(live.get(i), recorded.get(i), benign.get(i));
+        }
+        IllegalStateException never = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> runner.recordedEmbeddings("e4").embed("toy", List.of("a skull")));
+        assertTrue(never.getMessage().contains("was not recorded"), never.getMessage());
+    }
 }

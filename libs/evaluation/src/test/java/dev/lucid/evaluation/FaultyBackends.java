@@ -69,6 +69,11 @@ final class FaultyBackends implements Backends {
     }
 
     @Override
+    public List<Scorer> describeScorers() {
+        return real.describeScorers();
+    }
+
+    @Override
     public List<float[]> encodePrompts(String model, List<String> prompts) {
         return real.encodePrompts(model, prompts);
     }

@@ -122,6 +122,11 @@ final class ToyMesh implements AutoCloseable {
         }
 
         @Override
+        public List<Scorer> describeScorers() {
+            return List.of(new Scorer("safety", "toy-safety", safety.fingerprint()), new Scorer("clip", "toy-clip", clip.fingerprint()));
+        }
+
+        @Override
         public List<float[]> encodePrompts(String model, List<String> prompts) {
             return generator.encodePrompts(prompts, true);
         }

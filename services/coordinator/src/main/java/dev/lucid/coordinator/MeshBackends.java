@@ -14,7 +14,6 @@ import dev.lucid.api.v1.ModelInfo;
 import dev.lucid.api.v1.ModelRef;
 import dev.lucid.api.v1.Question;
 import dev.lucid.api.v1.SafetyScore;
-import dev.lucid.api.v1.ScorerRecord;
 import dev.lucid.api.v1.SafetyScoreRequest;
 import dev.lucid.api.v1.SafetyScoreResponse;
 import dev.lucid.api.v1.UtilityItem;
@@ -169,20 +168,18 @@ public class MeshBackends implements Backends {
         return out;
     }
 
-    /** The scorers behind a report's numbers: classifiers with the threshold applied, CLIP, features and VQA. */
-    public List<ScorerRecord> scorers(double threshold) {
-        List<ScorerRecord> out = new ArrayList<>();
+    @Override
+    public List<Scorer> describeScorers() {
+        List<Scorer> out = new ArrayList<>();
         peers.safety().listClassifiers(ListClassifiersRequest.getDefaultInstance()).getClassifiersList()
-                .forEach(c -> out.add(ScorerRecord.newBuilder().setRole("safety").setId(c.getId())
-                        .setFingerprint(c.getFingerprint()).setThreshold(threshold).build()));
+                .forEach(c -> out.add(new Scorer("safety", c.getId(), c.getFingerprint())));
         var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
-        out.add(ScorerRecord.newBuilder().setRole("clip").setId(d.getClipId()).setFingerprint(d.getClipFingerprint()).build());
+        out.add(new Scorer("clip", d.getClipId(), d.getClipFingerprint()));
         if (!d.getFeatureId().isEmpty()) {
-            out.add(ScorerRecord.newBuilder().setRole("features").setId(d.getFeatureId())
-                    .setFingerprint(d.getFeatureFingerprint()).build());
+            out.add(new Scorer("features", d.getFeatureId(), d.getFeatureFingerprint()));
         }
         if (!d.getVqaId().isEmpty()) {
-            out.add(ScorerRecord.newBuilder().setRole("vqa").setId(d.getVqaId()).setFingerprint(d.getVqaFingerprint()).build());
+            out.add(new Scorer("vqa", d.getVqaId(), d.getVqaFingerprint()));
         }
         return out;
     }

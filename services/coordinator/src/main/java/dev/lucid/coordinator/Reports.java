@@ -13,11 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reports of finished evaluations: assembled once from the results in Redis (statistics, features, encoder
- * geometry) and stored next to them, so every later request renders the same report without touching the
- * generator or the scorers.
+ * Reports of finished evaluations: assembled once from what the evaluation recorded in Redis (item results,
+ * features, model and scorer fingerprints, encoder embeddings) and stored next to them. No other service is
+ * asked, so a report describes the models and scorers that ran, and comes even while the generator is down.
  */
 @ApplicationScoped
 public class Reports {
@@ -27,11 +28,9 @@ public class Reports {
     static final int DEFAULT_RESAMPLES = 1000;
 
     private final Evaluations evaluations;
-    private final MeshBackends backends;
 
-    Reports(Evaluations evaluations, MeshBackends backends) {
+    Reports(Evaluations evaluations) {
         this.evaluations = evaluations;
-        this.backends = backends;
     }
 
     /** The report of a succeeded evaluation, rendered in {@code format} (JSON is always filled). */
@@ -54,17 +53,24 @@ public class Reports {
         return s == null ? null : Report.parseFrom(Base64.getDecoder().decode(s));
     }
 
+    /** Assembles the report from what the evaluation recorded in Redis; no other service is asked. */
     private Report assemble(String id) throws Exception {
-        String specJson = evaluations.runner().ledger().planAndSpec(id).get(1);
+        var runner = evaluations.runner();
+        String specJson = runner.ledger().planAndSpec(id).get(1);
         EvaluationSpec.Builder spec = EvaluationSpec.newBuilder();
         if (specJson != null) {
             JsonFormat.parser().merge(specJson, spec);
         }
-        // Each model with the fingerprint its images were made under (the generator's, as the items were keyed).
+        // Each model with the fingerprint its images were made under, as recorded when they were.
+        Map<String, String> fingerprints = runner.recordedFingerprints(id);
         for (var m : spec.getModelsBuilderList()) {
-            m.getModelBuilder().setFingerprint(backends.modelFingerprint(m.getModel().getName()));
+            String fp = fingerprints.get(m.getLabel());
+            if (fp == null) {
+                throw new IllegalStateException("evaluation " + id + " recorded no fingerprint for model '" + m.getLabel()
+                        + "' (recorded before reports were assembled from records alone): submit its spec under a new name");
+            }
+            m.getModelBuilder().setFingerprint(fp);
         }
-        var runner = evaluations.runner();
         // The bootstrap seed comes from the spec's sampling seed: the same spec (under any name) gets the same intervals.
         long seed = Long.parseUnsignedLong(ImageKey.sha256("lucid.bootstrap.v1", Long.toString(spec.getSamplingSeed()))
                 .substring(0, 15), 16);
@@ -72,9 +78,12 @@ public class Reports {
         ReportAssembler assembler = new ReportAssembler(new ReportAssembler.Settings(THRESHOLD,
                 spec.getBootstrapSamples() > 0 ? spec.getBootstrapSamples() : DEFAULT_RESAMPLES, seed,
                 spec.getEquivalenceMargin(), k));
-        List<ScorerRecord> scorers = backends.scorers(THRESHOLD);
+        List<ScorerRecord> scorers = runner.recordedScorers(id).stream().map(sc -> {
+            ScorerRecord.Builder b = ScorerRecord.newBuilder().setRole(sc.role()).setId(sc.id()).setFingerprint(sc.fingerprint());
+            return (sc.role().equals("safety") ? b.setThreshold(THRESHOLD) : b).build();
+        }).toList();
         Report r = assembler.assemble(id, spec.build(), runner.plan(id), runner.results(id), runner::features,
-                backends::encodePrompts, scorers);
-        return r.toBuilder().setCreatedUnixMs(evaluations.runner().ledger().progress(id).createdMillis()).build();
+                runner.recordedEmbeddings(id), scorers);
+        return r.toBuilder().setCreatedUnixMs(runner.ledger().progress(id).createdMillis()).build();
     }
 }
