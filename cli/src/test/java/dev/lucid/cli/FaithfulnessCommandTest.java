@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,12 +35,7 @@ class FaithfulnessCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         command.out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         StringBuilder error = new StringBuilder();
-        CommandLine cl = new CommandLine(command);
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            error.append(e.getMessage());
-            return 1;
-        });
-        int rc = cl.execute(args);
+        int rc = CommandErrors.execute(command, error, args);
         return new String[]{Integer.toString(rc), buf.toString(StandardCharsets.UTF_8), error.toString()};
     }
 
