@@ -142,6 +142,10 @@ class FaithfulnessCommandTest {
         assertEquals(5, out.get("repaired_rows").get("first").get(0).get("line").asInt());
         assertEquals(1, out.get("answers").get("filtered_by_split").asInt());
 
+        // Seeded: the same inputs give the same intervals, byte for byte.
+        assertEquals(r[1], run("--answers", answers.toString(), "--questions", questions.toString(), "--human",
+                human.toString(), "--split", "s")[1]);
+
         String md = run("--answers", answers.toString(), "--split", "s", "--format", "md")[1];
         assertTrue(md.startsWith("| t2i model | DSG score | 95% CI | images | questions |\n|---|---|---|---|---|\n| m1 | 0.5000 | ["), md);
         assertTrue(md.contains("Skipped rows: 3; "), md);
