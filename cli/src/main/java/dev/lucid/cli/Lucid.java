@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, MeshCommands.Submit.class, MeshCommands.Watch.class,
                 MeshCommands.ReportCommand.class, EvaluationCommands.Cancel.class, EvaluationCommands.ListCommand.class, MeshCommands.Models.class, MeshCommands.Suites.class,
                 SuiteCommands.Import.class, SuiteCommands.NearConcept.class,
-                BackendModelsCommand.class, GenerateCommand.class, FidCommand.class, TokenizeCommand.class})
+                BackendModelsCommand.class, GenerateCommand.class, FidCommand.class, FaithfulnessCommand.class, TokenizeCommand.class})
 public final class Lucid implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

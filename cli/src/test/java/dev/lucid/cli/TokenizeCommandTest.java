@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lucid.tokenizers.WordLevelTokenizer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,12 +31,7 @@ class TokenizeCommandTest {
         command.in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         command.out = buf;
         StringBuilder error = new StringBuilder();
-        CommandLine cl = new CommandLine(command);
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            error.append(e.getMessage());
-            return 1;
-        });
-        int rc = cl.execute(args);
+        int rc = CommandErrors.execute(command, error, args);
         return new Result(rc, buf.toString(StandardCharsets.UTF_8), error.toString());
     }
 
