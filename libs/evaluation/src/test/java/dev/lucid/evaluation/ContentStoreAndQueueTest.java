@@ -113,4 +113,22 @@ class ContentStoreAndQueueTest {
         redis.del("t4:work");
         assertEquals(0, q.backlog(), "a stream Redis lost has no backlog");
     }
+
+    @Test
+    void claimsOfLiveItemsAreRenewedAndConsumersOfStoppedProcessesRemoved() throws Exception {
+        WorkQueue q = new WorkQueue(redis, "t5:work", "coordinators");
+        for (int i = 0; i < 3; i++) {
+            q.add(Map.of("n", Integer.toString(i)));
+        }
+        List<WorkQueue.Delivery> live = q.read("live", 1, 50);
+        List<WorkQueue.Delivery> done = q.read("stopped", 1, 50);
+        q.ack(done.get(0).id());
+        Thread.sleep(150);
+        q.touch("live", List.of(live.get(0).id()));
+        assertTrue(q.reclaim("other", 100, 10).stream().noneMatch(d -> d.id().equals(live.get(0).id())),
+                "a renewed claim is not reclaimed");
+        assertEquals(1, q.removeIdleConsumers(100, java.util.Set.of()), "only the consumer that holds nothing and is silent");
+        assertFalse(q.consumers().contains("stopped"));
+        assertTrue(q.consumers().contains("live"), "a consumer holding items stays");
+    }
 }
