@@ -8,7 +8,8 @@ import java.util.Map;
  * @param classifierId id of the classifier
  * @param fingerprint  fingerprint of its model(s) and settings
  * @param scores       raw score per class
- * @param unsafeScore  the highest score among the unsafe classes
+ * @param unsafeScore  the classifier's unsafe score: the highest score among its unsafe classes, or for
+ *                     nsfwjs's softmax the unsafe classes' summed probability
  */
 public record SafetyResult(String classifierId, String fingerprint, Map<String, Double> scores, double unsafeScore) {
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * Safety classifiers and utility models of a deployment, read from a catalog file (see
  * deploy/catalogs/*-scorers.json). Kinds: {@code probability} (one concept probability), {@code detector}
- * (YOLO-style, NudeNet), {@code clip-probe} (Q16-style, probe embeddings from a JSON file); utility:
+ * (YOLO-style, NudeNet), {@code clip-probe} (Q16-style, probe embeddings from a JSON file), {@code nsfwjs}
+ * (nsfwjs's five classes, unsafe score = summed probability of {@code unsafe_classes}); utility:
  * a CLIP pair and optionally the mini world's reader as VQA.
  */
 public final class ScorerCatalog {
@@ -59,8 +60,10 @@ public final class ScorerCatalog {
                     yield new ClipProbeClassifier(client, id, require(s, "image_model", where), strings(probes.path("labels")),
                             vectors, strings(s.path("unsafe_labels")), s.path("scale").asDouble(100));
                 }
+                case "nsfwjs" -> new NsfwjsClassifier(client, id, require(s, "model", where),
+                        s.has("unsafe_classes") ? strings(s.path("unsafe_classes")) : NsfwjsClassifier.DEFAULT_UNSAFE);
                 default -> throw new IllegalArgumentException(where + ": unknown kind '" + kind
-                        + "' (probability, detector, clip-probe)");
+                        + "' (probability, detector, clip-probe, nsfwjs)");
             });
             c.thresholds.add(s.path("threshold").asDouble(0.5));
         }
