@@ -48,9 +48,16 @@ public final class DiffusersImport {
      * @param tokenizerVocab openai's {@code bpe_simple_vocab_16e6.txt.gz}, to build the tokenizer folder when the
      *                       export has no {@code vocab.json}/{@code merges.txt}; may be null
      * @param replace        replace an entry (and its backend models) of the same name
+     * @param sampleSize     the entry's latent side; 0: unet/config.json's sample_size
      */
     public record Request(Path export, String name, Path repository, Path catalog, Path baseDir, String base, Part part,
-                          Path tokenizerVocab, boolean replace) {
+                          Path tokenizerVocab, boolean replace, int sampleSize) {
+        public Request {
+            if (sampleSize < 0 || sampleSize > T2iModel.LatentSpace.MAX_SAMPLE_SIZE) {
+                throw new IllegalArgumentException("--sample-size must be in 1.." + T2iModel.LatentSpace.MAX_SAMPLE_SIZE
+                        + ", got " + sampleSize);
+            }
+        }
     }
 
     /** The part a variant replaces. */
@@ -125,7 +132,7 @@ public final class DiffusersImport {
             entry.put("tokenizer", relative(r.baseDir(), tokDir));
             entry.put("noise", "torch");
             entry.put("latent_scale", scalingFactor(l.vaeDecoder()));
-            entry.put("sample_size", sampleSize(l.unet()));
+            entry.put("sample_size", r.sampleSize() > 0 ? r.sampleSize() : sampleSize(l.unet()));
             entry.put("description", "imported from " + r.export().getFileName() + " (channels " + channels + ")");
         } else {
             int b = indexOf(models, r.base());

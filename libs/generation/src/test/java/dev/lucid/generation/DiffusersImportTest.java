@@ -32,12 +32,12 @@ class DiffusersImportTest {
 
     static DiffusersImport.Request full(Path export, Path dir, String name, Path vocab) {
         return new DiffusersImport.Request(export, name, dir.resolve("models"), dir.resolve("catalog.json"), dir,
-                null, null, vocab, false);
+                null, null, vocab, false, 0);
     }
 
     static DiffusersImport.Request variant(Path export, Path dir, String name, String base, DiffusersImport.Part part) {
         return new DiffusersImport.Request(export, name, dir.resolve("models"), dir.resolve("catalog.json"), dir,
-                base, part, null, false);
+                base, part, null, false, 0);
     }
 
     @Test
@@ -101,7 +101,7 @@ class DiffusersImportTest {
         assertTrue(again.getMessage().contains("already has a model 'sdt'") && again.getMessage().contains("--replace"),
                 again.getMessage());
         DiffusersImport.Request replace = new DiffusersImport.Request(EXPORT.resolve("base"), "sdt", dir.resolve("models"),
-                dir.resolve("catalog.json"), dir, null, null, gz, true);
+                dir.resolve("catalog.json"), dir, null, null, gz, true, 0);
         DiffusersImport.run(replace);
         assertEquals(3, ModelCatalog.load(dir.resolve("catalog.json"), dir).entries().size());
     }
@@ -159,7 +159,7 @@ class DiffusersImportTest {
     @Test
     void aTokenizerFolderInsideTheModelRepositoryIsRefused(@TempDir Path dir) throws Exception {
         DiffusersImport.Request r = new DiffusersImport.Request(EXPORT.resolve("base"), "m", dir.resolve("models"),
-                dir.resolve("models/catalog.json"), dir, null, null, Path.of("unused.gz"), false);
+                dir.resolve("models/catalog.json"), dir, null, null, Path.of("unused.gz"), false, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DiffusersImport.run(r));
         assertTrue(e.getMessage().contains("inside the model repository"), e.getMessage());
         assertNothingWritten(dir);
