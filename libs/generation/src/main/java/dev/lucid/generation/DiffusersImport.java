@@ -289,7 +289,9 @@ public final class DiffusersImport {
     }
 
     private static Map<String, String> schedulerParameters(Path file) throws IOException {
-        JsonNode s = JSON.readTree(file.toFile());
+        // Decimals as written (0.00085, not 8.5E-4) so the config reads like the file.
+        JsonNode s = JSON.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(file.toFile());
         Map<String, String> p = new java.util.LinkedHashMap<>();
         for (String k : SCHEDULER_KEYS) {
             JsonNode v = s.get(k);
