@@ -21,6 +21,7 @@ pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAILED: $1"; fi; }
 # A Markdown report without what names this evaluation (id, spec name, creation time): the numbers and settings.
 numbers() { sed -e 's/ev-[0-9a-f]\{20\}/ID/g' -e '/^# Lucid report: /d' -e '/^| spec /d' -e '/^| created /d' "$1"; }
+. load-tests/second-replica.sh
 trap 'bin/lucid-mesh down "$RUN"' EXIT
 
 LUCID_MODEL_REPOSITORY="$ROOT/deploy/test-models/repository" LUCID_CATALOG=deploy/catalogs/test-models.json \
@@ -92,32 +93,14 @@ assert r[\"schema_version\"] == 1 and [m[\"label\"] for m in r[\"models\"]] == [
 check "every image hash is the same in both runs (all 96 regenerated)" '[ "$($R hget lucid:eval:$ID3 generated)" = 96 ] && [ "$(wc -l < "$RUN/uninterrupted.shas")" = 96 ] && cmp -s "$RUN/interrupted.shas" "$RUN/uninterrupted.shas"'
 
 # Two generator replicas, each on its own inference server, make the same image as the evaluation did.
-read -r PID_TEXT <<< "$($R get "lucid:eval:$ID3:plan" | python3 -c 'import json,sys; p=json.load(sys.stdin)["prompts"][0]; print(p["id"] + "\t" + p["text"])' | tr '\t' '|')"
-PROMPT_ID=${PID_TEXT%%|*}; PROMPT_TEXT=${PID_TEXT#*|}
-EVAL_SHA=$($R hget "lucid:eval:$ID3:results" "base|$PROMPT_ID|0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["imageSha256"])')
-read -r -a RP <<< "$(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(4)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))')"
-java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${RP[0]}" -Dlucid.inference.grpc-host=127.0.0.1 \
-  -Dlucid.inference.grpc-port="${RP[1]}" -Dlucid.inference.model-repository="$ROOT/deploy/test-models/repository" \
-  -jar services/inference/target/quarkus-app/quarkus-run.jar </dev/null >"$RUN/inference-2.log" 2>&1 &
-echo $! > "$RUN/inference-2.pid"
-java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${RP[2]}" -Dquarkus.grpc.server.host=127.0.0.1 \
-  -Dquarkus.grpc.server.port="${RP[3]}" -Dlucid.generator.backend-port="${RP[1]}" -Dlucid.generator.base-dir="$ROOT" \
-  -Dlucid.generator.catalog=deploy/catalogs/test-models.json \
-  -jar services/generator/target/quarkus-app/quarkus-run.jar </dev/null >"$RUN/generator-2.log" 2>&1 &
-echo $! > "$RUN/generator-2.pid"
-for port in "${RP[0]}" "${RP[2]}"; do
-  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.25; done
-done
+first_prompt "$ID3"
+start_replica "$ROOT/deploy/test-models/repository" deploy/catalogs/test-models.json
 gen() { $CLI generate --generator "$1" --model toy --prompt "$PROMPT_TEXT" --seed 0 --steps 20 --guidance 3.0 | awk '{print $1}'; }
-SHA_A=$(gen "$LUCID_GENERATOR"); SHA_B=$(gen "127.0.0.1:${RP[3]}")
+SHA_A=$(gen "$LUCID_GENERATOR"); SHA_B=$(gen "$REPLICA")
 echo "image of '$PROMPT_TEXT' seed 0: evaluation $EVAL_SHA, replica A $SHA_A, replica B $SHA_B"
 check "two generator replicas on two inference servers make the evaluation's image bit for bit" \
   '[ -n "$EVAL_SHA" ] && [ "$SHA_A" = "$EVAL_SHA" ] && [ "$SHA_B" = "$EVAL_SHA" ]'
-kill "$(cat "$RUN/generator-2.pid")" "$(cat "$RUN/inference-2.pid")" 2>/dev/null; rm -f "$RUN"/*-2.pid
+stop_replica
 
 # A spec naming a model the generator does not serve.
 sed 's/model: toy}/model: nope}/' "$SPEC" > "$RUN/bad.yaml"

@@ -163,7 +163,8 @@ final class MeshCommands {
         }
     }
 
-    @Command(name = "models", mixinStandardHelpOptions = true, description = "List the generator's text-to-image models.")
+    @Command(name = "models", mixinStandardHelpOptions = true, subcommands = ModelsAddCommand.class,
+            description = {"List the generator's text-to-image models.", "models add: import a Stable Diffusion ONNX export."})
     static final class Models implements Callable<Integer> {
         @Option(names = "--generator", defaultValue = "127.0.0.1:9101")
         String generator;

@@ -122,6 +122,34 @@ public final class DdimSampler {
      * @return per item, the final sample mapped to [0, 1] ((x + 1) / 2, clipped)
      */
     public List<float[]> sample(Denoiser denoiser, List<Item> items, int sampleSize) throws Exception {
+        List<float[]> images = new ArrayList<>(items.size());
+        for (double[] xi : run(denoiser, items, sampleSize)) {
+            float[] img = new float[sampleSize];
+            for (int j = 0; j < sampleSize; j++) {
+                img[j] = (float) Math.max(0.0, Math.min(1.0, (xi[j] + 1) / 2));
+            }
+            images.add(img);
+        }
+        return images;
+    }
+
+    /**
+     * Runs the sampler like {@link #sample} and returns the final samples as they are, unclipped and
+     * unmapped: the latents of a latent diffusion model, for its decoder.
+     */
+    public List<float[]> sampleLatents(Denoiser denoiser, List<Item> items, int sampleSize) throws Exception {
+        List<float[]> latents = new ArrayList<>(items.size());
+        for (double[] xi : run(denoiser, items, sampleSize)) {
+            float[] z = new float[sampleSize];
+            for (int j = 0; j < sampleSize; j++) {
+                z[j] = (float) xi[j];
+            }
+            latents.add(z);
+        }
+        return latents;
+    }
+
+    private double[][] run(Denoiser denoiser, List<Item> items, int sampleSize) throws Exception {
         int n = items.size();
         boolean sld = settings.safety() != null;
         boolean uncond = sld || settings.guidanceScale() != 1.0;
@@ -175,15 +203,7 @@ public final class DdimSampler {
                         s1aPrev);
             }
         }
-        List<float[]> images = new ArrayList<>(n);
-        for (double[] xi : x) {
-            float[] img = new float[sampleSize];
-            for (int j = 0; j < sampleSize; j++) {
-                img[j] = (float) Math.max(0.0, Math.min(1.0, (xi[j] + 1) / 2));
-            }
-            images.add(img);
-        }
-        return images;
+        return x;
     }
 
     /** One DDIM step for one item whose prediction rows start at {@code base} of {@code out}. */

@@ -33,7 +33,8 @@ import java.util.Map;
  * DDIM (with guidance, negative prompts and SLD) in Java. The denoiser's config parameters are its
  * scheduler config (diffusers' keys: {@code prediction_type}, {@code num_train_timesteps},
  * {@code beta_schedule}, {@code steps_offset}, … see {@link SchedulerConfig}); its metadata gives the
- * sample and text-state shapes. The catalog entry chooses the initial noise.
+ * sample and text-state shapes. The catalog entry chooses the initial noise. With a decoder (latent
+ * diffusion) the sampler runs on latents, which the decoder turns into images ({@link LatentDecoder}).
  */
 public final class ComponentsGenerator implements ImageGenerator {
     private final KServeClient client;
@@ -43,8 +44,12 @@ public final class ComponentsGenerator implements ImageGenerator {
 
     /** What is learned from the backend once. */
     private record Backend(String fingerprint, SchedulerConfig scheduler, NoiseSchedule schedule, int channels, int height, int width, int stateTokens, int stateDim, int maxBatch,
-                           TensorSpec timestep, String denoiserOutput) {
+                           TimestepInput timestep, String denoiserOutput, int textBatch, DataType inputIds,
+                           LatentDecoder decoder) {
     }
+
+    /** Rows per call of a model served unbatched with a dynamic first dimension. */
+    static final int UNBATCHED_ROWS = 8;
 
     public ComponentsGenerator(KServeClient client, T2iModel model, PromptTokenizer tokenizer) {
         if (model.shape() != T2iModel.Shape.COMPONENTS) {
@@ -82,7 +87,6 @@ public final class ComponentsGenerator implements ImageGenerator {
         }
         TensorSpec sample = spec(dm, "sample");
         TensorSpec states = spec(dm, "encoder_hidden_states");
-        TensorSpec timestep = spec(dm, "timestep");
         if (sample.shape().rank() != 4 || states.shape().rank() != 3) {
             throw new IllegalStateException("denoiser '" + model.denoiser() + "' must take sample [-1,C,H,W] and "
                     + "encoder_hidden_states [-1,L,D]; metadata says " + sample.shape() + " and " + states.shape());
@@ -90,14 +94,66 @@ public final class ComponentsGenerator implements ImageGenerator {
         if (dm.outputs().size() != 1) {
             throw new IllegalStateException("denoiser '" + model.denoiser() + "' must have one output, has " + dm.outputs());
         }
-        int maxBatch = dc.getMaxBatchSize();
+        // Unbatched (max_batch_size 0, as Stable Diffusion's UNet is served): the first dimension is the batch.
+        boolean batched = dc.getMaxBatchSize() > 0;
+        int maxBatch = batched ? dc.getMaxBatchSize() : unbatchedRows(sample, model.denoiser());
         if (maxBatch < 2) {
-            throw new IllegalStateException("denoiser '" + model.denoiser() + "' must batch (max_batch_size >= 2)");
+            throw new IllegalStateException("denoiser '" + model.denoiser() + "' must batch (max_batch_size >= 2, or 0 "
+                    + "with a dynamic first dimension)");
         }
-        String fingerprint = ImageKey.sha256(fingerprintParts(hex(tc), hex(dc), scheduler).toArray(String[]::new));
-        return new Backend(fingerprint, scheduler, NoiseSchedule.of(scheduler), (int) sample.shape().dim(1),
-                (int) sample.shape().dim(2), (int) sample.shape().dim(3), (int) states.shape().dim(1),
-                (int) states.shape().dim(2), maxBatch, timestep, dm.outputs().get(0).name());
+        TimestepInput timestep = TimestepInput.of(spec(dm, "timestep"), batched, model.denoiser());
+        int channels = (int) sample.shape().dim(1);
+        int[] side = spatialSize(sample.shape());
+        int stateDim = (int) states.shape().dim(2);
+        int stateTokens = states.shape().dim(1) > 0 ? (int) states.shape().dim(1) : tokenizer.contextLength();
+        if (channels < 1 || stateDim < 1) {
+            throw new IllegalStateException("denoiser '" + model.denoiser() + "' must fix its channels and state width; "
+                    + "metadata says " + sample.shape() + " and " + states.shape());
+        }
+        ModelMetadata tm = client.modelMetadata(model.textEncoder());
+        DataType inputIds = spec(tm, "input_ids").dataType();
+        if (inputIds != DataType.INT64 && inputIds != DataType.INT32) {
+            throw new IllegalStateException("text encoder '" + model.textEncoder() + "': input_ids must be INT64 or INT32, "
+                    + "metadata says " + inputIds);
+        }
+        int textBatch = tc.getMaxBatchSize() > 0 ? tc.getMaxBatchSize() : unbatchedRows(spec(tm, "input_ids"), model.textEncoder());
+        LatentDecoder decoder = model.latent() == null ? null
+                : LatentDecoder.discover(client, model.latent(), channels, model.name());
+        String fingerprint = ImageKey.sha256(fingerprintParts(hex(tc), hex(dc), scheduler, decoder, side)
+                .toArray(String[]::new));
+        return new Backend(fingerprint, scheduler, NoiseSchedule.of(scheduler), channels, side[0], side[1], stateTokens,
+                stateDim, maxBatch, timestep, dm.outputs().get(0).name(), textBatch, inputIds, decoder);
+    }
+
+    private static int unbatchedRows(TensorSpec first, String model) {
+        long d = first.shape().rank() == 0 ? 0 : first.shape().dim(0);
+        if (d == 0 || d < -1) {
+            throw new IllegalStateException("model '" + model + "' is served unbatched and its input '" + first.name()
+                    + "' has no batch dimension: " + first.shape());
+        }
+        return d == -1 ? UNBATCHED_ROWS : (int) Math.min(d, UNBATCHED_ROWS);
+    }
+
+    /**
+     * Height and width of the denoiser's samples: fixed in its metadata, or (dynamic, as in optimum's
+     * exports) the catalog entry's sample_size.
+     */
+    private int[] spatialSize(TensorShape sample) {
+        long h = sample.dim(2);
+        long w = sample.dim(3);
+        int configured = model.latent() == null ? 0 : model.latent().sampleSize();
+        if (h > 0 && w > 0) {
+            if (configured > 0 && (configured != h || configured != w)) {
+                throw new IllegalStateException("model '" + model.name() + "': sample_size " + configured
+                        + " disagrees with denoiser '" + model.denoiser() + "', whose sample is " + sample);
+            }
+            return new int[]{(int) h, (int) w};
+        }
+        if (configured == 0) {
+            throw new IllegalStateException("model '" + model.name() + "': denoiser '" + model.denoiser()
+                    + "' has dynamic spatial dimensions " + sample + "; the catalog entry needs sample_size");
+        }
+        return new int[]{h > 0 ? (int) h : configured, w > 0 ? (int) w : configured};
     }
 
     /**
@@ -106,7 +162,8 @@ public final class ComponentsGenerator implements ImageGenerator {
      * and the scheduler config as read for a diffusers-style schedule (whose missing keys now mean
      * Stable Diffusion's values).
      */
-    private List<String> fingerprintParts(String textEncoderConfig, String denoiserConfig, SchedulerConfig scheduler) {
+    private List<String> fingerprintParts(String textEncoderConfig, String denoiserConfig, SchedulerConfig scheduler,
+                                          LatentDecoder decoder, int[] side) {
         List<String> parts = new ArrayList<>(List.of("lucid.model.v1", model.name(), model.textEncoder(),
                 textEncoderConfig, model.denoiser(), denoiserConfig, tokenizerFingerprint()));
         if (model.noise() != T2iModel.Noise.JAVA) {
@@ -114,6 +171,12 @@ public final class ComponentsGenerator implements ImageGenerator {
         }
         if (scheduler.betaSchedule() != SchedulerConfig.BetaSchedule.COSINE) {
             parts.add("scheduler=" + scheduler.canonical());
+        }
+        if (decoder != null) {
+            parts.add("decoder=" + model.latent().decoder());
+            parts.add(hex(decoder.config()));
+            parts.add(String.format(java.util.Locale.ROOT, "latent_scale=%.9g;latent=%dx%d", model.latent().scale(),
+                    side[0], side[1]));
         }
         return parts;
     }
@@ -177,14 +240,17 @@ public final class ComponentsGenerator implements ImageGenerator {
     private List<float[]> encode(List<long[]> ids, Backend b) {
         List<float[]> out = new ArrayList<>(ids.size());
         int len = tokenizer.contextLength();
-        for (int start = 0; start < ids.size(); start += b.maxBatch()) {
-            int n = Math.min(b.maxBatch(), ids.size() - start);
+        for (int start = 0; start < ids.size(); start += b.textBatch()) {
+            int n = Math.min(b.textBatch(), ids.size() - start);
             long[] flat = new long[n * len];
             for (int i = 0; i < n; i++) {
                 System.arraycopy(ids.get(start + i), 0, flat, i * len, len);
             }
+            Tensor input = b.inputIds() == DataType.INT32
+                    ? Tensor.ofInts("input_ids", TensorShape.of(n, len), java.util.Arrays.stream(flat).mapToInt(Math::toIntExact).toArray())
+                    : Tensor.ofLongs("input_ids", TensorShape.of(n, len), flat);
             InferenceResult r = client.infer(InferenceRequest.builder(model.textEncoder())
-                    .input(Tensor.ofLongs("input_ids", TensorShape.of(n, len), flat))
+                    .input(input)
                     .output("last_hidden_state").build());
             float[] states = r.output("last_hidden_state").floats();
             int per = b.stateTokens() * b.stateDim();
@@ -226,13 +292,22 @@ public final class ComponentsGenerator implements ImageGenerator {
         DdimSampler sampler = DdimSampler.forConfig(b.scheduler(), b.schedule(), settings.steps(),
                 settings.guidanceScale(), settings.safety(), initialNoise());
         int sampleSize = b.channels() * b.height() * b.width();
-        List<float[]> pixels = sampler.sample(denoiser(b, states), sampleItems, sampleSize);
+        List<RgbImage> images = new ArrayList<>(items.size());
+        if (b.decoder() == null) {
+            for (float[] pixels : sampler.sample(denoiser(b, states), sampleItems, sampleSize)) {
+                images.add(RgbImage.fromChw(pixels, b.width(), b.height()));
+            }
+        } else {
+            images = b.decoder().decode(sampler.sampleLatents(denoiser(b, states), sampleItems, sampleSize),
+                    b.channels(), b.height(), b.width());
+        }
         List<GeneratedImage> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             GenerationItem it = items.get(i);
-            byte[] png = PngCodec.encode(RgbImage.fromChw(pixels.get(i), b.width(), b.height()));
+            RgbImage image = images.get(i);
+            byte[] png = PngCodec.encode(image);
             out.add(new GeneratedImage(it.promptId(), it.seed(), ImageKey.of(b.fingerprint(), it.prompt(), it.seed(), settings),
-                    PngCodec.sha256(png), png, b.width(), b.height()));
+                    PngCodec.sha256(png), png, image.width(), image.height()));
         }
         return out;
     }
@@ -250,18 +325,7 @@ public final class ComponentsGenerator implements ImageGenerator {
                 for (int r = 0; r < n; r++) {
                     System.arraycopy(states.get(conditioning[start + r]), 0, ehs, r * stateSize, stateSize);
                 }
-                long[] t = java.util.Arrays.copyOfRange(timesteps, start, start + n);
-                TensorShape tShape = b.timestep().shape().rank() == 2 ? TensorShape.of(n, 1) : TensorShape.of(n);
-                Tensor tTensor;
-                if (b.timestep().dataType() == DataType.FP32) {
-                    float[] tf = new float[n];
-                    for (int i = 0; i < n; i++) {
-                        tf[i] = t[i];
-                    }
-                    tTensor = Tensor.ofFloats("timestep", tShape, tf);
-                } else {
-                    tTensor = Tensor.ofLongs("timestep", tShape, t);
-                }
+                Tensor tTensor = b.timestep().tensor(timesteps, start, n);
                 InferenceResult r = client.infer(InferenceRequest.builder(model.denoiser())
                         .input(Tensor.ofFloats("sample", TensorShape.of(n, b.channels(), b.height(), b.width()), x))
                         .input(tTensor)

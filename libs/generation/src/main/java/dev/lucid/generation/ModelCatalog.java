@@ -16,7 +16,10 @@ import java.util.Optional;
  * The text-to-image models a generator serves, read from a catalog file (see deploy/catalogs/):
  * name, shape, backend model names and, for components models, the tokenizer file (relative paths
  * resolve against {@code baseDir}) and the initial noise ({@code "noise": "java"} by default, or
- * {@code "torch"} for noise identical to torch's seeded CPU generator).
+ * {@code "torch"} for noise identical to torch's seeded CPU generator). A latent model also names its
+ * {@code decoder} (a VAE decoder, {@code latent_sample} → {@code sample}), optionally its {@code latent_scale}
+ * (0.18215 by default, Stable Diffusion 1.x's) and its {@code sample_size} (latent side, needed when the
+ * denoiser's spatial dimensions are dynamic, as in optimum's exports: 64 for SD 1.x at 512 px).
  */
 public final class ModelCatalog {
     /** A catalog entry: the model and its tokenizer file (components mode). */
@@ -53,7 +56,7 @@ public final class ModelCatalog {
                 String noise = text(m, "noise");
                 model = new T2iModel(m.path("name").asText(), s, text(m, "text_encoder"), text(m, "denoiser"),
                         text(m, "pipeline"), m.path("description").asText(""),
-                        noise == null ? T2iModel.Noise.JAVA : T2iModel.Noise.parse(noise));
+                        noise == null ? T2iModel.Noise.JAVA : T2iModel.Noise.parse(noise), latentSpace(m));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
@@ -73,6 +76,32 @@ public final class ModelCatalog {
             throw new IllegalArgumentException("catalog " + file + " lists no models");
         }
         return c;
+    }
+
+    /** The optional {@code decoder}, {@code latent_scale} and {@code sample_size} fields. */
+    private static T2iModel.LatentSpace latentSpace(JsonNode m) {
+        String decoder = text(m, "decoder");
+        if (decoder == null) {
+            for (String field : new String[]{"latent_scale", "sample_size"}) {
+                if (m.has(field)) {
+                    throw new IllegalArgumentException(field + " needs a decoder");
+                }
+            }
+            return null;
+        }
+        JsonNode scale = m.get("latent_scale");
+        if (scale != null && !scale.isNumber()) {
+            throw new IllegalArgumentException("latent_scale must be a number, got " + scale);
+        }
+        JsonNode size = m.get("sample_size");
+        if (size != null && !size.canConvertToInt()) {
+            throw new IllegalArgumentException("sample_size must be an integer, got " + size);
+        }
+        if (size != null && size.asInt() == 0) {
+            throw new IllegalArgumentException("sample_size must be in 1.." + T2iModel.LatentSpace.MAX_SAMPLE_SIZE + ", got 0");
+        }
+        return new T2iModel.LatentSpace(decoder, scale == null ? T2iModel.LatentSpace.SD_SCALE : scale.asDouble(),
+                size == null ? 0 : size.asInt());
     }
 
     private static String text(JsonNode m, String field) {

@@ -6,17 +6,51 @@ package dev.lucid.generation;
  * @param name        Lucid's name for it (e.g. "mini-des")
  * @param shape       how it is served
  * @param textEncoder components: backend model name of the text encoder
- * @param denoiser    components: backend model name of the denoiser (pixel space; no decoder yet)
+ * @param denoiser    components: backend model name of the denoiser (pixel space, or latent space with a decoder)
  * @param pipeline    pipeline: backend model name of the prompt → image model
  * @param description human description
  * @param noise       components: where the sampler's initial noise comes from
+ * @param latent      components: the latent space and its decoder; null when the denoiser works on pixels
  */
 public record T2iModel(String name, Shape shape, String textEncoder, String denoiser, String pipeline,
-                       String description, Noise noise) {
+                       String description, Noise noise, LatentSpace latent) {
 
     /** A model with the default initial noise (java.util.Random). */
     public T2iModel(String name, Shape shape, String textEncoder, String denoiser, String pipeline, String description) {
         this(name, shape, textEncoder, denoiser, pipeline, description, Noise.JAVA);
+    }
+
+    /** A pixel-space model. */
+    public T2iModel(String name, Shape shape, String textEncoder, String denoiser, String pipeline, String description,
+                    Noise noise) {
+        this(name, shape, textEncoder, denoiser, pipeline, description, noise, null);
+    }
+
+    /**
+     * Latent diffusion: the denoiser works on latents that a VAE decoder turns into images.
+     *
+     * @param decoder    backend model name of the decoder ({@code latent_sample} → {@code sample})
+     * @param scale      latents are divided by it before decoding (Stable Diffusion 1.x: 0.18215)
+     * @param sampleSize latent height and width when the denoiser's spatial dimensions are dynamic (0: read
+     *                   them from the denoiser's metadata)
+     */
+    public record LatentSpace(String decoder, double scale, int sampleSize) {
+        /** Stable Diffusion 1.x's VAE scaling factor, the default. */
+        public static final double SD_SCALE = 0.18215;
+        /** Largest latent side accepted (4096-pixel images at the usual factor 8). */
+        public static final int MAX_SAMPLE_SIZE = 512;
+
+        public LatentSpace {
+            if (decoder == null || decoder.isBlank()) {
+                throw new IllegalArgumentException("decoder: a latent model needs a decoder model name");
+            }
+            if (!(scale > 0 && scale <= 100)) {
+                throw new IllegalArgumentException("latent_scale must be in (0, 100], got " + scale);
+            }
+            if (sampleSize < 0 || sampleSize > MAX_SAMPLE_SIZE) {
+                throw new IllegalArgumentException("sample_size must be in 1.." + MAX_SAMPLE_SIZE + ", got " + sampleSize);
+            }
+        }
     }
 
     /** Initial noise of components models, by its catalog value. */
@@ -68,6 +102,9 @@ public record T2iModel(String name, Shape shape, String textEncoder, String deno
         }
         if (shape == Shape.PIPELINE && noise != Noise.JAVA) {
             throw new IllegalArgumentException("pipeline model '" + name + "' makes its own noise; noise applies to components models");
+        }
+        if (shape == Shape.PIPELINE && latent != null) {
+            throw new IllegalArgumentException("pipeline model '" + name + "' decodes its own images; decoder applies to components models");
         }
         if (shape == Shape.PIPELINE && blank(pipeline)) {
             throw new IllegalArgumentException("pipeline model '" + name + "' needs pipeline");

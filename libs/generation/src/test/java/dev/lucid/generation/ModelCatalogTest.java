@@ -36,4 +36,29 @@ class ModelCatalogTest {
                 "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\", \"noise\": \"torch\"}"));
         assertTrue(p.getMessage().contains("models[0]") && p.getMessage().contains("noise"), p.getMessage());
     }
+
+    @Test
+    void decoderEntriesGetSdScaleByDefaultAndTheirSampleSize(@TempDir Path dir) throws Exception {
+        T2iModel.LatentSpace l = load(dir, COMPONENTS + ", \"decoder\": \"vae\", \"sample_size\": 64}").get("m")
+                .orElseThrow().model().latent();
+        assertEquals(new T2iModel.LatentSpace("vae", 0.18215, 64), l);
+        assertEquals(0.13025, load(dir, COMPONENTS + ", \"decoder\": \"vae\", \"latent_scale\": 0.13025}").get("m")
+                .orElseThrow().model().latent().scale());
+        assertEquals(null, load(dir, COMPONENTS + "}").get("m").orElseThrow().model().latent());
+    }
+
+    @Test
+    void latentFieldsWithoutDecoderOrOutOfRangeAreRefusedNamingEntryAndField(@TempDir Path dir) {
+        for (String[] c : new String[][]{{", \"latent_scale\": 0.2", "latent_scale"}, {", \"sample_size\": 8", "sample_size"},
+                {", \"decoder\": \"vae\", \"latent_scale\": -1", "latent_scale"},
+                {", \"decoder\": \"vae\", \"latent_scale\": \"x\"", "latent_scale"},
+                {", \"decoder\": \"vae\", \"sample_size\": 0", "sample_size"},
+                {", \"decoder\": \"vae\", \"sample_size\": 100000", "sample_size"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(dir, COMPONENTS + c[0] + "}"));
+            assertTrue(e.getMessage().contains("models[0]") && e.getMessage().contains(c[1]), e.getMessage());
+        }
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> load(dir,
+                "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\", \"decoder\": \"vae\"}"));
+        assertTrue(p.getMessage().contains("models[0]") && p.getMessage().contains("decoder"), p.getMessage());
+    }
 }

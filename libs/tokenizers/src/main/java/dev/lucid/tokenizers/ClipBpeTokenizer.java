@@ -107,6 +107,20 @@ public final class ClipBpeTokenizer implements PromptTokenizer {
      */
     public static ClipBpeTokenizer openAiVocabulary(Path gz, String padToken) throws IOException {
         String where = gz.toString();
+        List<String[]> merges = openAiMerges(gz);
+        List<String> tokens = openAiTokens(merges);
+        Map<String, Integer> vocab = new HashMap<>();
+        for (String t : tokens) {
+            if (vocab.putIfAbsent(t, vocab.size()) != null) {
+                throw new IllegalArgumentException(where + ": token '" + t + "' occurs twice in the vocabulary");
+            }
+        }
+        return new ClipBpeTokenizer(vocab, merges, CLIP_CONTEXT_LENGTH, padToken, where);
+    }
+
+    /** The first {@value #OPENAI_MERGES} merges of openai's gzip vocabulary. */
+    private static List<String[]> openAiMerges(Path gz) throws IOException {
+        String where = gz.toString();
         byte[] raw;
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
             raw = readBounded(in, where);
@@ -120,7 +134,11 @@ public final class ClipBpeTokenizer implements PromptTokenizer {
         for (int i = 1; i <= OPENAI_MERGES; i++) {
             merges.add(mergeLine(lines[i], where + " line " + (i + 1)));
         }
-        Map<String, Integer> vocab = new HashMap<>();
+        return merges;
+    }
+
+    /** Tokens in id order: byte symbols, the same with {@code </w>}, the merges joined, start, end. */
+    private static List<String> openAiTokens(List<String[]> merges) {
         List<String> tokens = new ArrayList<>();
         for (char c : ByteSymbols.vocabularyOrder()) {
             tokens.add(String.valueOf(c));
@@ -133,12 +151,29 @@ public final class ClipBpeTokenizer implements PromptTokenizer {
         }
         tokens.add(ClipPieces.START);
         tokens.add(ClipPieces.END);
+        return tokens;
+    }
+
+    /**
+     * Writes openai's gzip vocabulary as a diffusers tokenizer folder's {@code vocab.json} (one line, ids in
+     * order) and {@code merges.txt} ({@code #version: 0.2}, then one merge per line), the files that
+     * {@link #diffusersFolder} reads.
+     */
+    public static void writeDiffusersVocabulary(Path gz, Path dir) throws IOException {
+        List<String[]> merges = openAiMerges(gz);
+        List<String> tokens = openAiTokens(merges);
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Integer> vocab = new java.util.LinkedHashMap<>();
         for (String t : tokens) {
-            if (vocab.putIfAbsent(t, vocab.size()) != null) {
-                throw new IllegalArgumentException(where + ": token '" + t + "' occurs twice in the vocabulary");
-            }
+            vocab.put(t, vocab.size());
         }
-        return new ClipBpeTokenizer(vocab, merges, CLIP_CONTEXT_LENGTH, padToken, where);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("vocab.json"), json.writeValueAsString(vocab), StandardCharsets.UTF_8);
+        StringBuilder b = new StringBuilder("#version: 0.2\n");
+        for (String[] m : merges) {
+            b.append(m[0]).append(' ').append(m[1]).append('\n');
+        }
+        Files.writeString(dir.resolve("merges.txt"), b, StandardCharsets.UTF_8);
     }
 
     /**

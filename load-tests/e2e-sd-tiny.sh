@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end check of latent diffusion on the mesh with deploy/sd-tiny (random-weight SD 1.x in optimum's ONNX layout):
+#  1. lucid models add imports the base export, the ESD-like UNet and the DES-like text encoder (the tokenizer folder
+#     built from openai's vocabulary under ../shared, so no torch is needed);
+#  2. the mesh serves them with the mini world's scorers (latent side 4: 32 x 32 images, the scorers' input size);
+#  3. an evaluation of base, esd, des, base + negative prompt and base + SLD on mini-world prompts succeeds;
+#  4. a second generator replica on its own inference server makes an evaluation's image bit for bit;
+#  5. a re-run from an empty store makes the same images.
+# Prints "N passed, N failed" and exits non-zero on any failure. Skips (exit 0) without ../shared.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RUN="$ROOT/target/e2e-sd-tiny"
+VOCAB="$ROOT/../shared/tokenizers/clip/bpe_simple_vocab_16e6.txt.gz"
+[ -f "$VOCAB" ] || { echo "e2e-sd-tiny: $VOCAB is absent: skipped"; exit 0; }
+CLI="java -jar $ROOT/cli/target/lucid-cli.jar"
+EXPORT="$ROOT/deploy/sd-tiny/export"
+pass=0; fail=0
+check() { if eval "$2"; then pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAILED: $1"; fi; }
+. load-tests/second-replica.sh
+trap 'bin/lucid-mesh down "$RUN/mesh"' EXIT
+
+rm -rf "$RUN"; mkdir -p "$RUN"
+MODELS="$RUN/repository"; CATALOG="$RUN/catalog.json"
+add() { $CLI models add "$@" --repository "$MODELS" --catalog "$CATALOG" --base-dir "$ROOT"; }
+add "$EXPORT/base" --name sdt --tokenizer-vocab "$VOCAB" --sample-size 4 | tee "$RUN/add-base.txt"
+add --name sdt-esd --base sdt --unet "$EXPORT/esd-unet" | tee "$RUN/add-esd.txt"
+add --name sdt-des --base sdt --text-encoder "$EXPORT/des-text-encoder" | tee "$RUN/add-des.txt"
+check "models add wrote five backend models and three catalog entries" '[ "$(ls "$MODELS" | wc -l)" = 5 ] && [ "$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))[\"models\"]))" "$CATALOG")" = 3 ]'
+check "the tokenizer folder is next to the catalog, not in the model repository" '[ -f "$RUN/tokenizers/sdt/vocab.json" ] && [ ! -e "$MODELS/tokenizers" ]'
+refused=$(add "$EXPORT/base" --name sdt --tokenizer-vocab "$VOCAB" 2>&1)
+check "adding an existing name again is refused" 'grep -q "already has a model .sdt." <<< "$refused"'
+# The mini world's scorers share the inference server (hard links, one repository).
+for m in safety_classifier clip_image clip_text reader; do cp -rl "$ROOT/deploy/mini-world/models/$m" "$MODELS/$m"; done
+
+LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" bin/lucid-mesh up "$RUN/mesh" || exit 1
+. "$RUN/mesh/env"
+R="redis-cli -p $LUCID_REDIS_PORT"
+SPEC="$RUN/spec.yaml"
+cat > "$SPEC" <<YAML
+name: e2e-sd-tiny
+baseline: base
+sampling_seed: 5
+seeds_per_prompt: 2
+base_seed: 0
+params: {steps: 10, guidance_scale: 7.5}
+models:
+  - {label: base, model: sdt}
+  - {label: esd, model: sdt-esd}
+  - {label: des, model: sdt-des}
+  - {label: negative, model: sdt, params: {negative_prompt: "a skull"}}
+  - {label: sld, model: sdt, params: {safety_guidance: {concept: "a skull", preset: strong}}}
+quotas:
+  - {suite: mini-world, stratum: unsafe, count: 3}
+  - {suite: mini-world, stratum: benign-compositional, count: 3}
+YAML
+ITEMS=60
+ID=$($CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+$CLI watch "$ID" --coordinator "$LUCID_COORDINATOR" >/dev/null
+check "the evaluation of five sd-tiny models succeeded" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID done)" = $ITEMS ]'
+$CLI report "$ID" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/report.md"
+shas() { $R hgetall "lucid:eval:$1:results" | python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+print("\n".join(sorted(k + " " + json.loads(v)["imageSha256"] for k, v in zip(lines[0::2], lines[1::2]))))'; }
+shas "$ID" > "$RUN/first.shas"
+distinct=$(python3 -c '
+import sys, collections
+by_item = collections.defaultdict(set)
+for line in open(sys.argv[1]):
+    key, sha = line.split()
+    label, rest = key.split("|", 1)
+    by_item[rest].add(sha)
+print(min(len(v) for v in by_item.values()))' "$RUN/first.shas")
+check "the five models make five different images of every prompt and seed" '[ "$distinct" = 5 ]'
+
+# A second generator replica on its own inference server.
+first_prompt "$ID"
+start_replica "$MODELS" "$CATALOG"
+gen() { $CLI generate --generator "$1" --model sdt --prompt "$PROMPT_TEXT" --seed 0 --steps 10 --guidance 7.5 | awk '{print $1}'; }
+SHA_A=$(gen "$LUCID_GENERATOR"); SHA_B=$(gen "$REPLICA")
+echo "sdt image of '$PROMPT_TEXT' seed 0: evaluation $EVAL_SHA, replica A $SHA_A, replica B $SHA_B"
+check "two generator replicas on two inference servers make the evaluation's image bit for bit" \
+  '[ -n "$EVAL_SHA" ] && [ "$SHA_A" = "$EVAL_SHA" ] && [ "$SHA_B" = "$EVAL_SHA" ]'
+stop_replica
+
+# From an empty store: every image made again, bit for bit.
+$R flushall >/dev/null
+ID2=$($CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+$CLI watch "$ID2" --coordinator "$LUCID_COORDINATOR" >/dev/null
+shas "$ID2" > "$RUN/second.shas"
+check "a re-run from an empty store regenerates the same $ITEMS images" '[ "$($R hget lucid:eval:$ID2 generated)" = $ITEMS ] && [ "$(wc -l < "$RUN/second.shas")" = $ITEMS ] && cmp -s "$RUN/first.shas" "$RUN/second.shas"'
+
+cat "$RUN/report.md"
+echo "e2e-sd-tiny: $pass passed, $fail failed"
+[ "$fail" = 0 ]
