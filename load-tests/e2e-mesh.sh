@@ -113,7 +113,7 @@ sed 's/^base_seed: 0$/base_seed: 500/' "$SPEC" > "$RUN/spec4.yaml"
 ID4=$($CLI submit "$RUN/spec4.yaml" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 sleep 5
 check "items wait while the backend is down" '[ "$($R hget lucid:eval:$ID4 state)" = RUNNING ] && [ "$($R hget lucid:eval:$ID4 done)" = 0 ] && $R hget lucid:eval:$ID4 last_error | grep -qi unavailable'
-waiting=$(timeout 3 $CLI watch "$ID4" --coordinator "$LUCID_COORDINATOR" 2>&1 | head -1)
+waiting=$(timeout 20 $CLI watch "$ID4" --coordinator "$LUCID_COORDINATOR" 2>&1 | head -1)
 echo "watch while the backend is down: $waiting"
 check "watch says what the evaluation waits for" 'grep -q "running - waiting for generator: UNAVAILABLE" <<< "$waiting"'
 pending_down=$($R xpending lucid:work coordinators | head -1)
