@@ -179,6 +179,11 @@ class OverlaysTest {
         String claim = spec.getVolumes().stream().filter(v -> v.getName().equals("models")).findFirst().orElseThrow()
                 .getPersistentVolumeClaim().getClaimName();
         gpu.one(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class, claim);
+        // The generator reads the components models' tokenizers from a volume of their own.
+        PodSpec generator = gpu.one(Deployment.class, "generator").getSpec().getTemplate().getSpec();
+        String tokenizers = generator.getVolumes().stream().filter(v -> v.getName().equals("tokenizers")).findFirst()
+                .orElseThrow().getPersistentVolumeClaim().getClaimName();
+        gpu.one(io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class, tokenizers);
         for (PodTemplateSpec t : templates(cpu)) {
             for (Container c : containers(t.getSpec())) {
                 assertFalse(c.getResources().getLimits().containsKey("nvidia.com/gpu"), "cpu overlay: " + c.getName());

@@ -134,7 +134,16 @@ class TritonExamplesTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode catalog = json.readTree(root.resolve("k8s/overlays/gpu/catalogs/models.json").toFile());
         for (JsonNode m : catalog.path("models")) {
-            assertTrue(models.containsKey(m.path("pipeline").asText()), "models.json: " + m);
+            if (m.path("shape").asText().equals("pipeline")) {
+                assertTrue(models.containsKey(m.path("pipeline").asText()), "models.json: " + m);
+                continue;
+            }
+            // Components models are imported by `lucid models add NAME`: NAME_text_encoder, NAME_unet, NAME_vae_decoder
+            // in the triton-models volume, the tokenizer in the lucid-tokenizers volume mounted at /lucid/tokenizers.
+            assertTrue(m.path("text_encoder").asText().matches("[a-z0-9.-]+_text_encoder"), "models.json: " + m);
+            assertTrue(m.path("denoiser").asText().matches("[a-z0-9.-]+_unet"), "models.json: " + m);
+            assertTrue(m.path("decoder").asText().matches("[a-z0-9.-]+_vae_decoder"), "models.json: " + m);
+            assertTrue(m.path("tokenizer").asText().startsWith("tokenizers/"), "models.json: " + m);
         }
         JsonNode scorers = json.readTree(root.resolve("k8s/overlays/gpu/catalogs/scorers.json").toFile());
         for (JsonNode s : scorers.path("safety")) {

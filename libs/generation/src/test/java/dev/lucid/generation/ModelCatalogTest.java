@@ -61,4 +61,18 @@ class ModelCatalogTest {
                 "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\", \"decoder\": \"vae\"}"));
         assertTrue(p.getMessage().contains("models[0]") && p.getMessage().contains("decoder"), p.getMessage());
     }
+
+    @Test
+    void theGpuOverlaysCatalogReadsWithItsStableDiffusionModelsInLatentSpace() throws Exception {
+        Path root = Path.of(System.getProperty("lucid.repo.root", "../.."));
+        ModelCatalog c = ModelCatalog.load(root.resolve("k8s/overlays/gpu/catalogs/models.json"), Path.of("/lucid"));
+        for (String name : java.util.List.of("sd14", "sd14-esd", "sd14-des")) {
+            T2iModel m = c.get(name).orElseThrow().model();
+            assertEquals(T2iModel.Noise.TORCH, m.noise(), name);
+            assertEquals(0.18215, m.latent().scale(), name);
+            assertEquals(Path.of("/lucid/tokenizers/sd14"), c.get(name).orElseThrow().tokenizer(), name);
+        }
+        assertEquals("sd14-esd_unet", c.get("sd14-esd").orElseThrow().model().denoiser());
+        assertEquals("sd14-des_text_encoder", c.get("sd14-des").orElseThrow().model().textEncoder());
+    }
 }
