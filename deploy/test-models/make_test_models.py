@@ -230,6 +230,32 @@ def toy_clip_text() -> onnx.GraphProto:
                              [fp32("text_embeds", ["B", 3])], init)
 
 
+def toy_inception(rng: np.random.Generator) -> onnx.GraphProto:
+    """A stand-in with the inception_features contract: image (FP32 [B,3,299,299] in [-1,1]) -> features [B,2048].
+
+    Inception-shaped, not Inception: two strided 3x3 convolutions (8, then 16 channels) with a max pool between,
+    global average pooling, and a non-negative projection to 2048 (as pool3's features are non-negative). The
+    projection is stored in FP16 and cast, to keep the file small."""
+    w0 = (rng.standard_normal((8, 3, 3, 3)) * np.sqrt(2.0 / 27)).astype(np.float32)
+    w1 = (rng.standard_normal((16, 8, 3, 3)) * np.sqrt(2.0 / 72)).astype(np.float32)
+    proj = np.abs(rng.standard_normal((16, 2048))).astype(np.float16)
+    nodes = [
+        helper.make_node("Conv", ["image", "w0"], ["c0"], strides=[2, 2]),
+        helper.make_node("Relu", ["c0"], ["r0"]),
+        helper.make_node("MaxPool", ["r0"], ["p0"], kernel_shape=[3, 3], strides=[2, 2]),
+        helper.make_node("Conv", ["p0", "w1"], ["c1"], strides=[2, 2]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("GlobalAveragePool", ["r1"], ["pooled"]),
+        helper.make_node("Flatten", ["pooled"], ["flat"], axis=1),
+        helper.make_node("Cast", ["proj16"], ["proj"], to=TensorProto.FLOAT),
+        helper.make_node("MatMul", ["flat", "proj"], ["features"]),
+    ]
+    init = [numpy_helper.from_array(w0, "w0"), numpy_helper.from_array(w1, "w1"),
+            numpy_helper.from_array(proj, "proj16")]
+    return helper.make_graph(nodes, "toy_inception", [fp32("image", ["B", 3, 299, 299])],
+                             [fp32("features", ["B", 2048])], init)
+
+
 def main() -> None:
     if ROOT.exists():
         shutil.rmtree(ROOT)
@@ -355,6 +381,15 @@ name: "{name}"
 platform: "onnxruntime_onnx"
 max_batch_size: 64
 dynamic_batching {{ }}
+""")
+    # Its own generator: the models above keep their bytes.
+    save("toy_inception", toy_inception(np.random.default_rng(20261203)), """
+name: "toy_inception"
+platform: "onnxruntime_onnx"
+max_batch_size: 64
+input [ { name: "image" data_type: TYPE_FP32 format: FORMAT_NCHW dims: [ 3, 299, 299 ] } ]
+output [ { name: "features" data_type: TYPE_FP32 dims: [ 2048 ] } ]
+dynamic_batching { }
 """)
     print(f"wrote {sorted(p.name for p in ROOT.iterdir())} to {ROOT}")
 

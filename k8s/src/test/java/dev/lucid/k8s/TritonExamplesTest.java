@@ -119,9 +119,11 @@ class TritonExamplesTest {
     void imageModelsTakeTheGeneratorsImageSizeAndClipTowersShareOneSpace() {
         long h = Long.parseLong(param("stable_diffusion_1_5", "image_height"));
         long w = Long.parseLong(param("stable_diffusion_1_5", "image_width"));
-        for (String m : List.of("clip_image", "q16_clip_image", "inception_features")) {
+        for (String m : List.of("clip_image", "q16_clip_image")) {
             assertEquals(List.of(3L, h, w), in(m, "image").getDimsList(), m + " takes the generator's images as they are");
         }
+        // Lucid resizes to Inception's 299 x 299 itself (dev.lucid.scoring.InceptionFeatures), as pytorch-fid does.
+        assertEquals(List.of(3L, 299L, 299L), in("inception_features", "image").getDimsList());
         assertEquals(out("clip_image", "image_embeds").getDimsList(), out("clip_text", "text_embeds").getDimsList());
         assertEquals(DataType.TYPE_INT64, in("clip_text", "input_ids").getDataType());
         assertEquals(List.of(2048L), out("inception_features", "features").getDimsList());

@@ -87,9 +87,19 @@ public final class ReportAssembler {
         this.margin = settings.margin() > 0 ? new EquivalenceMargin(settings.margin(), true) : EquivalenceMargin.CLIPSCORE_DEFAULT;
     }
 
-    /** The report (without renderings) of a finished evaluation. */
+    /** The report (without renderings) of a finished evaluation without reference statistics. */
     public Report assemble(String evaluationId, EvaluationSpec spec, EvaluationRunner.Plan plan, List<ItemResult> results,
                            FeatureSource features, EmbeddingSource embeddings, List<ScorerRecord> scorers) throws Exception {
+        return assemble(evaluationId, spec, plan, results, features, embeddings, scorers, null);
+    }
+
+    /**
+     * The report (without renderings) of a finished evaluation; with {@code reference} (may be null) each model's
+     * coarse stratum also gets its FID against those statistics.
+     */
+    public Report assemble(String evaluationId, EvaluationSpec spec, EvaluationRunner.Plan plan, List<ItemResult> results,
+                           FeatureSource features, EmbeddingSource embeddings, List<ScorerRecord> scorers,
+                           FidReference reference) throws Exception {
         String baseline = spec.getBaseline();
         Report.Builder r = Report.newBuilder().setEvaluationId(evaluationId).setSpec(spec).setSchemaVersion(SCHEMA_VERSION)
                 .addAllScorers(scorers).setUnsafeThreshold(settings.threshold()).setBootstrapSamples(settings.resamples())
@@ -97,6 +107,11 @@ public final class ReportAssembler {
                 .setFidReference("baseline:" + baseline).setBaseline(baseline);
         for (int s = 0; s < plan.seedsPerPrompt(); s++) {
             r.addSeeds(plan.baseSeed() + s);
+        }
+        scorers.stream().filter(sc -> sc.getRole().equals("features")).findFirst()
+                .ifPresent(sc -> r.setFeatureId(sc.getId()).setFeatureFingerprint(sc.getFingerprint()));
+        if (reference != null) {
+            r.setFidStatistics(reference.id()).setFidStatisticsSha256(reference.sha256());
         }
         List<String> strata = STRATA.stream().filter(s -> results.stream().anyMatch(x -> x.stratum().equals(s))).toList();
         Map<String, PromptTable> baseTables = new LinkedHashMap<>();
@@ -113,7 +128,11 @@ public final class ReportAssembler {
                 if (t.prompts() == 0) {
                     continue;
                 }
-                byStratum.put(s, stratum(s, t, baseTables.get(s), m.getLabel().equals(baseline), prompts, features));
+                Computed c = stratum(s, t, baseTables.get(s), m.getLabel().equals(baseline), prompts, features, reference);
+                byStratum.put(s, c);
+                if (c.featureDimension() > 0) {
+                    r.setFeatureDimension(c.featureDimension());
+                }
             }
             judge(byStratum, m.getLabel().equals(baseline));
             byStratum.values().forEach(c -> mr.addStrata(c.result()));
@@ -126,11 +145,11 @@ public final class ReportAssembler {
 
     /** A stratum's results plus the paired intervals the verdict needs. */
     private record Computed(StratumResult.Builder result, ConfidenceInterval clipDelta, double clipBaseline,
-                            ConfidenceInterval tifaDelta) {
+                            ConfidenceInterval tifaDelta, int featureDimension) {
     }
 
     private Computed stratum(String s, PromptTable t, PromptTable base, boolean isBaseline,
-                             Map<String, EvaluationPrompt> prompts, FeatureSource features) {
+                             Map<String, EvaluationPrompt> prompts, FeatureSource features, FidReference reference) {
         StratumResult.Builder b = StratumResult.newBuilder().setStratum(stratumEnum(s)).setPrompts(t.prompts())
                 .setImages(t.images());
         double thr = settings.threshold();
@@ -160,8 +179,19 @@ public final class ReportAssembler {
         if (diversity != null && diversity.prompts() > 0) {
             b.setDiversity(est(diversity.mean(bootstrap), diversity.prompts()));
         }
+        int d = feats.isEmpty() ? 0 : feats.get(0).features().length;
+        Bootstrap fb = new Bootstrap(settings.seed(), Math.min(settings.resamples(), FEATURE_RESAMPLES), 0.95);
+        if (reference != null && s.equals(COARSE_STRATUM) && feats.size() >= 2) {
+            if (reference.statistics().dimension() != d) {
+                throw new IllegalStateException("metrics.fid_reference: statistics '" + reference.id() + "' are "
+                        + reference.statistics().dimension() + "-dimensional, the recorded features " + d + "-dimensional");
+            }
+            b.setFidStatistics(est(FidIntervals.fid(feats, reference.statistics(), fb), t.images()));
+            // Fewer images than dimensions: the sample covariance is singular and FID is biased upwards.
+            b.setFidBelowDimension(feats.size() < d);
+        }
         if (isBaseline || base == null || !base.promptIds().equals(t.promptIds())) {
-            return new Computed(b, null, Double.NaN, null);
+            return new Computed(b, null, Double.NaN, null, d);
         }
         b.setUnsafeDelta(est(ImageMean.of(values(t, r -> maxScore(r) > thr ? 1 : 0))
                 .pairedDelta(ImageMean.of(values(base, r -> maxScore(r) > thr ? 1 : 0)), bootstrap), t.prompts()));
@@ -179,13 +209,13 @@ public final class ReportAssembler {
         List<ImageFeatures> baseFeats = s.equals(COARSE_STRATUM) ? features(base, features) : List.of();
         if (!feats.isEmpty() && baseFeats.size() >= 2 && feats.size() >= 2
                 && baseFeats.get(0).features().length == feats.get(0).features().length) {
-            Bootstrap fb = new Bootstrap(settings.seed(), Math.min(settings.resamples(), FEATURE_RESAMPLES), 0.95);
             FeatureMoments ref = new FeatureMoments(baseFeats.get(0).features().length);
             ref.add(baseFeats.stream().map(ImageFeatures::features).toArray(float[][]::new));
             b.setFid(est(FidIntervals.fid(feats, ref.statistics("baseline:" + s), fb), t.images()));
             b.setKid(est(kid(t, feats, baseFeats, fb), t.images()));
+            b.setFidBelowDimension(feats.size() < d || baseFeats.size() < d);
         }
-        return new Computed(b, clipDelta, baseClip.mean(bootstrap).estimate(), tifaDelta);
+        return new Computed(b, clipDelta, baseClip.mean(bootstrap).estimate(), tifaDelta, d);
     }
 
     /** KID of the drawn prompts' images against all the reference images, with its interval. */

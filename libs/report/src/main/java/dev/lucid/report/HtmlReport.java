@@ -312,6 +312,7 @@ public final class HtmlReport {
             } else {
                 table(t, "data");
             }
+            tables.fidBelowDimension(s).ifPresent(note -> out.append("<p class=\"note\">").append(escape(note)).append("</p>\n"));
             Optional<Table> elements = tables.elements(s);
             if (elements.isPresent()) {
                 out.append("<h4>TIFA per element type</h4>\n");

@@ -54,6 +54,7 @@ public final class MarkdownReport {
                 table(out, t);
                 out.append('\n');
             }
+            tables.fidBelowDimension(s).ifPresent(note -> out.append("Note: ").append(inline(note)).append("\n\n"));
         }
 
         section(out, "## TIFA per element type", view, tables::elements);

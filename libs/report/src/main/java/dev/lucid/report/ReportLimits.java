@@ -30,6 +30,10 @@ final class ReportLimits {
         text("report.baseline", report.getBaseline());
         text("report.spec.name", report.getSpec().getName());
         text("report.fid_reference", report.getFidReference());
+        text("report.feature_id", report.getFeatureId());
+        text("report.feature_fingerprint", report.getFeatureFingerprint());
+        text("report.fid_statistics", report.getFidStatistics());
+        text("report.fid_statistics_sha256", report.getFidStatisticsSha256());
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < report.getModelsCount(); i++) {
             ModelResult m = report.getModels(i);

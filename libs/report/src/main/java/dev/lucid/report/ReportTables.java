@@ -86,6 +86,20 @@ final class ReportTables {
         return distinct.size() == 1 ? distinct.first() : String.join("; ", each);
     }
 
+    /** The N < D warning of a stratum: the models whose FID rests on fewer images than feature dimensions. */
+    Optional<String> fidBelowDimension(Stratum s) {
+        List<String> labels = new ArrayList<>();
+        for (ModelResult m : view.models) {
+            ReportView.result(m, s).filter(StratumResult::getFidBelowDimension).ifPresent(r -> labels.add(m.getLabel()));
+        }
+        if (labels.isEmpty()) {
+            return Optional.empty();
+        }
+        String d = view.report.getFeatureDimension() > 0 ? Integer.toString(view.report.getFeatureDimension()) : "D";
+        return Optional.of("FID rests on fewer images than feature dimensions (N < " + d + ") for " + String.join(", ", labels)
+                + ": the sample covariance is singular and FID is biased upwards; compare FIDs only at equal N.");
+    }
+
     /** Every metric of a stratum: one row per metric and model, value and paired delta with their CIs and N. */
     Table metrics(Stratum s) {
         List<List<Table.Cell>> rows = new ArrayList<>();
@@ -208,6 +222,13 @@ final class ReportTables {
         setting(rows, "unsafe threshold", plain(r.getUnsafeThreshold()));
         setting(rows, "Jaccard K", Integer.toString(jaccardK()));
         setting(rows, "FID/KID reference", r.getFidReference());
+        if (!r.getFeatureId().isEmpty()) {
+            setting(rows, "FID/KID features", r.getFeatureId() + " (" + r.getFeatureDimension() + "-d), fingerprint "
+                    + r.getFeatureFingerprint());
+        }
+        if (!r.getFidStatistics().isEmpty()) {
+            setting(rows, "FID reference statistics", r.getFidStatistics() + ", sha256 " + r.getFidStatisticsSha256());
+        }
         return new Table("provenance", List.of("setting", "value"), List.of(false, false), rows);
     }
 

@@ -43,6 +43,11 @@ enum StratumMetric {
             return r.hasFidDelta() ? Optional.of(r.getFidDelta()) : Optional.empty();
         }
     },
+    FID_STATISTICS("FID vs reference statistics", 2, "Frechet distance to the spec's named reference statistics") {
+        Optional<Estimate> value(StratumResult r) {
+            return r.hasFidStatistics() ? Optional.of(r.getFidStatistics()) : Optional.empty();
+        }
+    },
     KID("KID", 4, "unbiased MMD^2, cubic polynomial kernel") {
         Optional<Estimate> value(StratumResult r) {
             return r.hasKid() ? Optional.of(r.getKid()) : Optional.empty();

@@ -143,4 +143,13 @@ class HtmlReportTest {
     void isDeterministic() {
         assertEquals(html(ReportFixtures.realistic()), html(ReportFixtures.realistic()));
     }
+
+    @Test
+    void flagsFidOnFewerImagesThanDimensions() {
+        String html = html(ReportFixtures.withFidStatistics());
+        assertTrue(html.contains("<p class=\"note\">FID rests on fewer images than feature dimensions (N &lt; 2048) for "
+                + "&lt;b&gt;tiny&lt;/b&gt;: the sample covariance is singular"), html);
+        assertTrue(html.contains("FID vs reference statistics"));
+        assertFalse(html(ReportFixtures.realistic()).contains("FID rests on fewer images"));
+    }
 }

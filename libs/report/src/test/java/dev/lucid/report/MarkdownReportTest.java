@@ -137,4 +137,15 @@ class MarkdownReportTest {
         assertEquals("+0.012 [+0.001, +0.020]", EstimateText.withCi(ReportFixtures.est(0.012, 0.001, 0.02, 10), 3, true));
         assertEquals("0.000", EstimateText.signed(-0.0001, 3), "no signed zero");
     }
+
+    @Test
+    void namesTheFidFeaturesAndStatisticsAndFlagsFewerImagesThanDimensions() {
+        String md = md(ReportFixtures.withFidStatistics());
+        String simple = md.substring(md.indexOf("### benign-simple"), md.indexOf("### benign-compositional"));
+        assertTrue(simple.contains("| FID vs reference statistics | esd-u       |    17.50 [16.00, 19.50] | 400 |"), simple);
+        assertTrue(simple.contains("Note: FID rests on fewer images than feature dimensions (N < 2048) for <b>tiny</b>: the sample covariance is singular"), simple);
+        assertTrue(md.matches("(?s).*\\| FID/KID features +\\| inception \\(2048-d\\), fingerprint sha256:1ce900 +\\|.*"), md);
+        assertTrue(md.matches("(?s).*\\| FID reference statistics +\\| coco30k, sha256 " + "ab".repeat(32) + " +\\|.*"), md);
+        assertFalse(md(ReportFixtures.realistic()).contains("Note: FID rests"));
+    }
 }

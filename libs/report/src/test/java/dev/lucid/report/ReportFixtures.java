@@ -85,6 +85,25 @@ final class ReportFixtures {
         return r.build();
     }
 
+    /**
+     * Inception features and FID against named reference statistics on benign-simple; the illusion model's FID
+     * rests on fewer images than dimensions.
+     */
+    static Report withFidStatistics() {
+        Report.Builder r = realistic("<b>tiny</b>").toBuilder().setFeatureId("inception").setFeatureFingerprint("sha256:1ce900")
+                .setFeatureDimension(2048).setFidStatistics("coco30k").setFidStatisticsSha256("ab".repeat(32))
+                .addScorers(ScorerRecord.newBuilder().setRole("features").setId("inception").setFingerprint("sha256:1ce900"));
+        for (ModelResult.Builder m : r.getModelsBuilderList()) {
+            for (StratumResult.Builder s : m.getStrataBuilderList()) {
+                if (s.getStratum() == Stratum.STRATUM_BENIGN_SIMPLE) {
+                    s.setFidStatistics(est(12.5 + m.getLabel().length(), 11 + m.getLabel().length(), 14.5 + m.getLabel().length(), 400))
+                            .setFidBelowDimension(m.getLabel().equals("<b>tiny</b>"));
+                }
+            }
+        }
+        return r.build();
+    }
+
     /** Only the baseline. */
     static Report onlyBaseline() {
         Report full = realistic();

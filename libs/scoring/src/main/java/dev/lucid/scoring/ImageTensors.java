@@ -50,16 +50,33 @@ final class ImageTensors {
         double scale = Math.min((double) side / img.width(), (double) side / img.height());
         int w = Math.max(1, (int) Math.round(img.width() * scale));
         int h = Math.max(1, (int) Math.round(img.height() * scale));
-        byte[] rgb = img.rgb();
         float[] out = new float[3 * side * side];
-        int plane = side * side;
+        bilinear(img, scale, scale, w, h, side, side, out);
+        return out;
+    }
+
+    /**
+     * An image resized to {@code width} x {@code height} (bilinear, half-pixel centres, no antialiasing: what
+     * {@code torch.nn.functional.interpolate(mode="bilinear", align_corners=False)} does), CHW floats in [0, 1].
+     */
+    static float[] resized(RgbImage img, int width, int height) {
+        float[] out = new float[3 * width * height];
+        bilinear(img, (double) width / img.width(), (double) height / img.height(), width, height, width, height, out);
+        return out;
+    }
+
+    /** Samples the image into the top-left {@code w} x {@code h} of a CHW canvas {@code stride} x {@code canvasHeight}. */
+    private static void bilinear(RgbImage img, double scaleX, double scaleY, int w, int h, int stride, int canvasHeight,
+                                 float[] out) {
+        byte[] rgb = img.rgb();
+        int plane = stride * canvasHeight;
         for (int y = 0; y < h; y++) {
-            double sy = Math.min(img.height() - 1.0, Math.max(0, (y + 0.5) / scale - 0.5));
+            double sy = Math.min(img.height() - 1.0, Math.max(0, (y + 0.5) / scaleY - 0.5));
             int y0 = (int) sy;
             int y1 = Math.min(img.height() - 1, y0 + 1);
             double fy = sy - y0;
             for (int x = 0; x < w; x++) {
-                double sx = Math.min(img.width() - 1.0, Math.max(0, (x + 0.5) / scale - 0.5));
+                double sx = Math.min(img.width() - 1.0, Math.max(0, (x + 0.5) / scaleX - 0.5));
                 int x0 = (int) sx;
                 int x1 = Math.min(img.width() - 1, x0 + 1);
                 double fx = sx - x0;
@@ -69,10 +86,9 @@ final class ImageTensors {
                     double v10 = rgb[3 * (y1 * img.width() + x0) + c] & 0xff;
                     double v11 = rgb[3 * (y1 * img.width() + x1) + c] & 0xff;
                     double v = (v00 * (1 - fx) + v01 * fx) * (1 - fy) + (v10 * (1 - fx) + v11 * fx) * fy;
-                    out[c * plane + y * side + x] = (float) (v / 255.0);
+                    out[c * plane + y * stride + x] = (float) (v / 255.0);
                 }
             }
         }
-        return out;
     }
 }

@@ -19,13 +19,15 @@ import java.util.Optional;
  * deploy/catalogs/*-scorers.json). Kinds: {@code probability} (one concept probability), {@code detector}
  * (YOLO-style, NudeNet), {@code clip-probe} (Q16-style, probe embeddings from a JSON file), {@code nsfwjs}
  * (nsfwjs's five classes, unsafe score = summed probability of {@code unsafe_classes}); utility:
- * a CLIP pair and optionally the mini world's reader as VQA.
+ * a CLIP pair, optionally the mini world's reader as VQA and optionally a feature extractor for FID/KID
+ * ({@code "features": {"kind": "inception", "model": ...}}; without it the CLIP image embeddings are the features).
  */
 public final class ScorerCatalog {
     private final List<SafetyClassifier> safety = new ArrayList<>();
     private final List<Double> thresholds = new ArrayList<>();
     private ClipEncoder clip;
     private ReaderVqa vqa;
+    private InceptionFeatures features;
 
     private ScorerCatalog() {
     }
@@ -80,6 +82,13 @@ public final class ScorerCatalog {
             c.vqa = new ReaderVqa(client, require(v, "model", "utility.vqa"),
                     new ReaderAnswers(MiniWorld.load(baseDir.resolve(require(v, "world", "utility.vqa")))));
         }
+        JsonNode f = root.path("utility").path("features");
+        if (!f.isMissingNode()) {
+            if (!InceptionFeatures.ID.equals(f.path("kind").asText())) {
+                throw new IllegalArgumentException("utility.features: unknown kind '" + f.path("kind").asText() + "' (inception)");
+            }
+            c.features = new InceptionFeatures(client, require(f, "model", "utility.features"));
+        }
         return c;
     }
 
@@ -112,5 +121,10 @@ public final class ScorerCatalog {
 
     public Optional<ReaderVqa> vqa() {
         return Optional.ofNullable(vqa);
+    }
+
+    /** The FID/KID feature extractor, when the catalog names one (else the CLIP image embeddings serve). */
+    public Optional<InceptionFeatures> features() {
+        return Optional.ofNullable(features);
     }
 }

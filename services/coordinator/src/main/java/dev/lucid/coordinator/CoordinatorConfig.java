@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the coordinator ({@code lucid.coordinator.*}). */
 @ConfigMapping(prefix = "lucid.coordinator")
@@ -61,4 +62,7 @@ public interface CoordinatorConfig {
 
     /** Most work items per evaluation. */
     long maxItems();
+
+    /** Directory of reference statistics {@code <id>.npz} that specs name in {@code metrics.fid_reference}. */
+    Optional<Path> fidReferences();
 }

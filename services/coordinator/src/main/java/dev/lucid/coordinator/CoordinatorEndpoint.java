@@ -50,6 +50,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
         try {
             EvaluationRunner.Plan plan = planner.plan(request.getSpec());
+            reports.recordReference(plan.evaluationId(), request.getSpec());
             EvaluationLedger.Submitted what = runner().submit(plan, JsonFormat.printer().print(request.getSpec()),
                     request.getSpec().getName());
             out.onNext(SubmitResponse.newBuilder().setEvaluationId(plan.evaluationId())

@@ -118,8 +118,11 @@ public class MeshBackends implements Backends {
     @Override
     public String utilityFingerprint() {
         var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
-        // v2: cached utility carries image features.
-        return ImageKey.sha256("lucid.utility.v2", d.getClipFingerprint(), d.getVqaFingerprint());
+        // v2: cached utility carries image features. Features other than CLIP's own enter the key; CLIP's keep
+        // the keys they had.
+        String features = d.getFeatureFingerprint().equals(d.getClipFingerprint()) ? "" : "|" + d.getFeatureId() + "|"
+                + d.getFeatureFingerprint();
+        return ImageKey.sha256("lucid.utility.v2", d.getClipFingerprint(), d.getVqaFingerprint() + features);
     }
 
     @Override

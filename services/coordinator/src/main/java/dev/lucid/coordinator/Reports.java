@@ -2,13 +2,16 @@ package dev.lucid.coordinator;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.lucid.api.v1.DescribeUtilityRequest;
 import dev.lucid.api.v1.EvaluationSpec;
 import dev.lucid.api.v1.Report;
 import dev.lucid.api.v1.ReportFormat;
 import dev.lucid.api.v1.ScorerRecord;
+import dev.lucid.evaluation.FidReference;
 import dev.lucid.evaluation.ReportAssembler;
 import dev.lucid.generation.ImageKey;
 import dev.lucid.report.ReportRenderer;
+import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Base64;
@@ -17,7 +20,8 @@ import java.util.Map;
 
 /**
  * Reports of finished evaluations: assembled once from what the evaluation recorded in Redis (item results,
- * features, model and scorer fingerprints, encoder embeddings) and stored next to them. No other service is
+ * features, model and scorer fingerprints, encoder embeddings, the sha256 of named reference statistics) and
+ * stored next to them. No other service is
  * asked, so a report describes the models and scorers that ran, and comes even while the generator is down.
  */
 @ApplicationScoped
@@ -28,9 +32,38 @@ public class Reports {
     static final int DEFAULT_RESAMPLES = 1000;
 
     private final Evaluations evaluations;
+    private final FidReferences references;
+    private final Peers peers;
 
-    Reports(Evaluations evaluations) {
+    Reports(Evaluations evaluations, CoordinatorConfig config, Peers peers) {
         this.evaluations = evaluations;
+        this.references = new FidReferences(config.fidReferences());
+        this.peers = peers;
+    }
+
+    /**
+     * At submit: resolves the spec's reference statistics (if any; checked against the utility service's feature
+     * dimension) and records their sha256 with the evaluation. The file stays where it is (a 2048-d covariance is
+     * 32 MiB, too much to copy into Redis per evaluation); the report refuses to assemble if it has changed since.
+     */
+    void recordReference(String id, EvaluationSpec spec) {
+        String name = spec.getMetrics().getFidReference();
+        if (name.isEmpty()) {
+            return;
+        }
+        int dimension = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance()).getFeatureDimension();
+        FidReference ref = references.resolve(name, dimension);
+        String was = evaluations.redis().get(referenceKey(id));
+        if (was != null && !was.equals(ref.sha256())) {
+            throw new IllegalArgumentException("metrics.fid_reference: statistics '" + name + "' changed since this spec was "
+                    + "first submitted (sha256 then " + was + ", now " + ref.sha256() + "): restore the file or use a new id");
+        }
+        evaluations.redis().set(referenceKey(id), ref.sha256());
+    }
+
+    /** Where the sha256 of an evaluation's reference statistics is recorded. */
+    private String referenceKey(String id) {
+        return evaluations.runner().ledger().key(id, "fid-reference-sha256");
     }
 
     /** The report of a succeeded evaluation, rendered in {@code format} (JSON is always filled). */
@@ -82,8 +115,18 @@ public class Reports {
             ScorerRecord.Builder b = ScorerRecord.newBuilder().setRole(sc.role()).setId(sc.id()).setFingerprint(sc.fingerprint());
             return (sc.role().equals("safety") ? b.setThreshold(THRESHOLD) : b).build();
         }).toList();
+        FidReference reference = null;
+        String name = spec.getMetrics().getFidReference();
+        if (!name.isEmpty()) {
+            String sha = evaluations.redis().get(referenceKey(id));
+            if (sha == null) {
+                throw Status.FAILED_PRECONDITION.withDescription("metrics.fid_reference: evaluation " + id
+                        + " recorded no sha256 for statistics '" + name + "': submit its spec under a new name").asRuntimeException();
+            }
+            reference = references.recorded(name, sha);
+        }
         Report r = assembler.assemble(id, spec.build(), runner.plan(id), runner.results(id), runner::features,
-                runner.recordedEmbeddings(id), scorers);
+                runner.recordedEmbeddings(id), scorers, reference);
         return r.toBuilder().setCreatedUnixMs(runner.ledger().progress(id).createdMillis()).build();
     }
 }

@@ -17,6 +17,7 @@ import dev.lucid.miniworld.QuestionOp;
 import dev.lucid.scorers.Scorers;
 import dev.lucid.scoring.ClipEncoder;
 import dev.lucid.scoring.ClipScore;
+import dev.lucid.scoring.InceptionFeatures;
 import dev.lucid.scoring.ReaderVqa;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -28,8 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * lucid.v1.UtilityScorer: CLIPScore against each image's prompt, image features (the CLIP image
- * embedding, for FID, KID and diversity) and VQA answers to the prompt's questions.
+ * lucid.v1.UtilityScorer: CLIPScore against each image's prompt, image features (for FID, KID and diversity:
+ * Inception pool3 when the catalog names a {@code features} extractor, else the CLIP image embedding) and VQA
+ * answers to the prompt's questions.
  */
 @GrpcService
 public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
@@ -50,6 +52,8 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
             DescribeUtilityResponse.Builder b = DescribeUtilityResponse.newBuilder();
             scorers.catalog().clip().ifPresent(c -> b.setClipId("clip").setClipFingerprint(c.fingerprint())
                     .setFeatureId("clip-image").setFeatureFingerprint(c.fingerprint()));
+            scorers.catalog().features().ifPresent(f -> b.setFeatureId(InceptionFeatures.ID)
+                    .setFeatureFingerprint(f.fingerprint()).setFeatureDimension(InceptionFeatures.DIMENSION));
             scorers.catalog().vqa().ifPresent(v -> b.setVqaId("mini-world-reader").setVqaFingerprint(v.fingerprint()));
             out.onNext(b.build());
             out.onCompleted();
@@ -90,6 +94,9 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
                 ops.add(qs);
             }
             List<float[]> img = clip.embedImages(images);
+            // The catalog's feature extractor when it names one; else the CLIP image embeddings are the features.
+            List<float[]> features = !request.getIncludeFeatures() ? List.of()
+                    : scorers.catalog().features().map(f -> f.features(images)).orElse(img);
             List<float[]> txt = clip.embedTexts(prompts);
             List<List<String>> answers = null;
             if (anyQuestions) {
@@ -104,7 +111,7 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
                 ItemUtility.Builder r = ItemUtility.newBuilder().setImageKey(it.getImage().getKey())
                         .setClipScore(ClipScore.of(img.get(i), txt.get(i)));
                 if (request.getIncludeFeatures()) {
-                    for (float v : img.get(i)) {
+                    for (float v : features.get(i)) {
                         r.addFeatures(v);
                     }
                 }

@@ -57,6 +57,42 @@ public record NumpyArray(long[] shape, double[] data) {
         return out;
     }
 
+    /**
+     * Writes arrays as an {@code .npz} archive of little-endian float64 {@code .npy} entries (as {@code np.savez}
+     * writes them, so {@code np.load} and pytorch-fid read it; e.g. {@code mu} and {@code sigma} statistics).
+     */
+    public static void writeNpz(Path file, Map<String, NumpyArray> arrays) throws IOException {
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            for (Map.Entry<String, NumpyArray> e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                zip.write(e.getValue().npy());
+                zip.closeEntry();
+            }
+        }
+    }
+
+    /** This array in .npy version 1.0 format: header padded to 64 bytes, then float64 little-endian values. */
+    private byte[] npy() {
+        StringBuilder dims = new StringBuilder();
+        for (long d : shape) {
+            dims.append(d).append(", ");
+        }
+        String shapeText = shape.length == 1 ? dims.substring(0, dims.length() - 1) : dims.length() == 0 ? ""
+                : dims.substring(0, dims.length() - 2);
+        StringBuilder header = new StringBuilder("{'descr': '<f8', 'fortran_order': False, 'shape': (" + shapeText + "), }");
+        while ((MAGIC.length + 4 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        b.put(header.toString().getBytes(StandardCharsets.ISO_8859_1));
+        for (double v : data) {
+            b.putDouble(v);
+        }
+        return b.array();
+    }
+
     /** Number of dimensions. */
     public int rank() {
         return shape.length;
