@@ -123,7 +123,7 @@ class CrashConsistencyTest {
         for (Drill s : survivors) {
             assertEquals(0, exit(s), () -> "the surviving coordinator finishes the evaluation; its log:\n" + s.tail());
         }
-        EvaluationRunner.Progress p = runner.progress(ID);
+        EvaluationLedger.Progress p = runner.progress(ID);
         assertEquals("SUCCEEDED", p.state());
         assertEquals("", p.lastError());
         assertEquals(12, p.total());

@@ -52,7 +52,7 @@ public final class CrashDrill {
                     runner.cancel(id);
                     long doneAtCancel = runner.progress(id).done();
                     Thread.sleep(1000);
-                    EvaluationRunner.Progress after = runner.progress(id);
+                    EvaluationLedger.Progress after = runner.progress(id);
                     if (!after.state().equals("CANCELLED") || after.done() != doneAtCancel) {
                         return 3;
                     }

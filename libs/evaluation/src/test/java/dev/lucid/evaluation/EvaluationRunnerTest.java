@@ -81,7 +81,7 @@ class EvaluationRunnerTest {
         assertTrue(created(runner, plan("e1")));
         assertFalse(created(runner, plan("e1")), "resubmitting resumes, it does not re-plan");
         drain(runner, "e1");
-        EvaluationRunner.Progress p = runner.progress("e1");
+        EvaluationLedger.Progress p = runner.progress("e1");
         assertEquals("SUCCEEDED", p.state());
         assertEquals(12, p.total());
         assertEquals(12, p.done());
@@ -96,7 +96,7 @@ class EvaluationRunnerTest {
         drain(runner, "e2");
         assertEquals(12, backends.generated.get(), "no image generated again");
         assertEquals(12, backends.safetyScored.get(), "no image scored again");
-        EvaluationRunner.Progress again = runner.progress("e2");
+        EvaluationLedger.Progress again = runner.progress("e2");
         assertEquals(12, again.imageCacheHits());
         assertEquals(0, again.generated());
         List<ItemResult> second = runner.results("e2");
@@ -123,7 +123,7 @@ class EvaluationRunnerTest {
         for (int i = 0; i < 50 && survivor.progress("e3").done() < 12; i++) {
             survivor.runOnce("survivor", 4, 50, 100);
         }
-        EvaluationRunner.Progress p = survivor.progress("e3");
+        EvaluationLedger.Progress p = survivor.progress("e3");
         assertEquals(12, p.done());
         assertEquals("SUCCEEDED", p.state());
         assertEquals(12, survivor.results("e3").size());

@@ -81,7 +81,7 @@ class FaultsTest {
 
     /** Finished, with the uninterrupted run's results, each item once and each image and score computed once. */
     static void assertExact(EvaluationRunner r) {
-        EvaluationRunner.Progress p = r.progress(ID);
+        EvaluationLedger.Progress p = r.progress(ID);
         assertEquals("SUCCEEDED", p.state());
         assertEquals("", p.lastError(), "no error left on a succeeded evaluation");
         assertEquals(12, p.done());
