@@ -92,5 +92,6 @@ shas "$ID2" > "$RUN/second.shas"
 check "a re-run from an empty store regenerates the same $ITEMS images" '[ "$($R hget lucid:eval:$ID2 generated)" = $ITEMS ] && [ "$(wc -l < "$RUN/second.shas")" = $ITEMS ] && cmp -s "$RUN/first.shas" "$RUN/second.shas"'
 
 cat "$RUN/report.md"
+echo "e2e-sd-tiny took ${SECONDS} s"
 echo "e2e-sd-tiny: $pass passed, $fail failed"
 [ "$fail" = 0 ]
