@@ -85,8 +85,6 @@ public final class EvaluationRunner {
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
-    /** Report inputs this process has written already (see recordReportInputs). */
-    private final java.util.Set<String> recorded = ConcurrentHashMap.newKeySet();
 
     public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends) {
         this(redis, prefix, store, queue, backends, QUEUE_CHUNK);
@@ -170,7 +168,6 @@ public final class EvaluationRunner {
             return false;
         }
         plans.remove(id);
-        recorded.removeIf(k -> k.startsWith(id + "\u0000")); // they went with the data
         ledger.create(id, d.planJson(), d.specJson(), d.total(), d.name());
         ledger.waiting(id, note);
         ledger.enqueueRemaining(id, plan(id).items(), queueChunk);
@@ -403,17 +400,11 @@ public final class EvaluationRunner {
      */
     private void recordReportInputs(String evalId, EvaluationModel model, String label, String fp, String sfp, String ufp,
                                     List<EvaluationPrompt> itemPrompts) throws PeerFailure {
-        // Written once per process and (evaluation, label, scorers); a repeat after a restart writes the same values.
-        if (recorded.add(evalId + "\u0000" + label + "\u0000" + fp)) {
-            redis.hset(ledger.key(evalId, "fingerprints"), label, fp);
-        }
+        redis.hset(ledger.key(evalId, "fingerprints"), label, fp);
         String scorersField = sfp + "|" + ufp;
-        if (!recorded.contains(evalId + "\u0000" + scorersField)) {
-            if (!redis.hexists(ledger.key(evalId, "scorers"), scorersField)) {
-                List<Backends.Scorer> described = at("scorers", backends::describeScorers);
-                redis.hsetnx(ledger.key(evalId, "scorers"), scorersField, write(described));
-            }
-            recorded.add(evalId + "\u0000" + scorersField);
+        if (!redis.hexists(ledger.key(evalId, "scorers"), scorersField)) {
+            List<Backends.Scorer> described = at("scorers", backends::describeScorers);
+            redis.hsetnx(ledger.key(evalId, "scorers"), scorersField, write(described));
         }
         List<String> texts = itemPrompts.stream().filter(p -> p.stratum().startsWith("benign")).map(EvaluationPrompt::text)
                 .distinct().filter(t -> !store.hasEmbedding(fp, t)).toList();
