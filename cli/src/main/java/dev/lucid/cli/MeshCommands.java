@@ -46,8 +46,10 @@ final class MeshCommands {
         while (it.hasNext()) {
             last = it.next();
             StageProgress g = last.getStages(0);
-            String line = String.format("%s %d/%d images, %d from cache, %s%s%s", bar(g.getDone(), g.getTotal(), 30),
-                    g.getDone(), g.getTotal(), g.getCacheHits(), EvaluationCommands.stateName(last.getState()),
+            String line = String.format("%s %d/%d images, %d from cache, %s%s%s%s", bar(g.getDone(), g.getTotal(), 30),
+                    g.getDone(), g.getTotal(), g.getCacheHits(),
+                    g.getFailed() > 0 ? g.getFailed() + " given up on (see the report), " : "",
+                    EvaluationCommands.stateName(last.getState()),
                     last.getEtaSeconds() >= 0 ? String.format(", ETA %.0f s", last.getEtaSeconds()) : "",
                     last.getMessage().isEmpty() ? "" : " - " + last.getMessage());
             // On a terminal the line is redrawn in place, padded so a shorter line leaves no trace of a longer one.
@@ -77,7 +79,8 @@ final class MeshCommands {
                 SubmitResponse r = c.withDeadlineAfter(10, TimeUnit.MINUTES)
                         .submit(SubmitRequest.newBuilder().setSpec(SpecFile.read(spec)).build());
                 System.out.println(r.getEvaluationId() + (r.getResumed() ? " (already submitted: resuming)"
-                        : r.getRestarted() ? " (it had been cancelled or had failed: started again; finished items come from the cache)" : ""));
+                        : r.getRestarted() ? " (it had been cancelled, had failed or had given up on items: started again; finished"
+                        + " items come from the cache)" : ""));
                 if (watch) {
                     Progress p = watch(c, r.getEvaluationId());
                     return p != null && p.getState().name().endsWith("SUCCEEDED") ? 0 : 1;

@@ -27,6 +27,8 @@ public final class EvaluationLedger {
     private static final RedisScript CANCEL = RedisScript.load("cancel");
     private static final RedisScript FAIL = RedisScript.load("fail");
     private static final RedisScript WAIT = RedisScript.load("wait");
+    private static final RedisScript GIVE_UP = RedisScript.load("give_up");
+    private static final RedisScript ATTEMPT = RedisScript.load("attempt");
 
     /** What a submit did. */
     public enum Submitted {
@@ -34,14 +36,14 @@ public final class EvaluationLedger {
         CREATED,
         /** It existed and runs (or ran) on: nothing new started. */
         RESUMED,
-        /** It had been cancelled or had failed, and starts again (done items stay done). */
+        /** It had been cancelled, had failed or had given up on items, and starts again (done items stay done). */
         RESTARTED
     }
 
     /** Counters and state of an evaluation, as recorded. */
     public record Progress(String state, long total, long done, long generated, long imageCacheHits,
                            long scoresComputed, long scoreCacheHits, String lastError, String waiting, String name,
-                           long createdMillis, long queued, long epoch) {
+                           long createdMillis, long queued, long epoch, long failed) {
     }
 
     private final UnifiedJedis redis;
@@ -85,7 +87,8 @@ public final class EvaluationLedger {
         if ("CREATED".equals(r)) {
             return Submitted.CREATED;
         }
-        if ("RESTARTED".equals(RESTART.run(redis, List.of(evalKey(id), activeKey()), List.of(id)))) {
+        if ("RESTARTED".equals(RESTART.run(redis, List.of(evalKey(id), activeKey(), key(id, "done"), key(id, "failed"),
+                key(id, "attempts"), key(id, "first_failure")), List.of(id)))) {
             return Submitted.RESTARTED;
         }
         return Submitted.RESUMED;
@@ -156,6 +159,41 @@ public final class EvaluationLedger {
         return Long.valueOf(1).equals(r);
     }
 
+    /**
+     * Gives up on an item whose retries are exhausted: files it as failed with {@code failureJson} (its last error),
+     * counts it towards completion and acknowledges its work entry, all at once.
+     *
+     * @return whether this call filed it (false: recorded before, or the evaluation is no longer running)
+     */
+    boolean giveUp(String id, WorkQueue.Delivery delivery, String itemId, String failureJson) {
+        Object r = GIVE_UP.run(redis, List.of(evalKey(id), key(id, "failed"), key(id, "done"), stream, activeKey()),
+                List.of(group, delivery.id().toString(), itemId, failureJson, Long.toString(System.currentTimeMillis()), id));
+        return Long.valueOf(1).equals(r);
+    }
+
+    /** A failed item's attempts so far and when it first failed. */
+    record Attempts(long count, long firstFailureMillis) {
+    }
+
+    /** Counts a failed attempt for each item and returns each one's attempts so far. */
+    List<Attempts> attempt(String id, List<String> itemIds) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(System.currentTimeMillis()));
+        args.addAll(itemIds);
+        List<?> r = (List<?>) ATTEMPT.run(redis, List.of(key(id, "attempts"), key(id, "first_failure")), args);
+        List<Attempts> out = new ArrayList<>();
+        for (Object o : r) {
+            List<?> pair = (List<?>) o;
+            out.add(new Attempts((Long) pair.get(0), (Long) pair.get(1)));
+        }
+        return out;
+    }
+
+    /** The items given up on, by item id, each with its failure JSON. */
+    Map<String, String> failedItems(String id) {
+        return redis.hgetAll(key(id, "failed"));
+    }
+
     /** Where credits for images this evaluation generated are filed. */
     String madeKey(String id) {
         return key(id, "made");
@@ -223,7 +261,8 @@ public final class EvaluationLedger {
         return new Progress(h.get("state"), total, num(h, "done"), num(h, "generated"), num(h, "image_cache_hits"),
                 num(h, "scores_computed"), num(h, "score_cache_hits"), h.getOrDefault("last_error", ""),
                 h.getOrDefault("waiting", ""), h.getOrDefault("name", ""), num(h, "created"),
-                h.containsKey("queued") ? num(h, "queued") : total, h.containsKey("epoch") ? num(h, "epoch") : 1);
+                h.containsKey("queued") ? num(h, "queued") : total, h.containsKey("epoch") ? num(h, "epoch") : 1,
+                num(h, "failed"));
     }
 
     private static long num(Map<String, String> h, String k) {

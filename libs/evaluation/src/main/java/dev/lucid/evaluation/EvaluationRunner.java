@@ -31,7 +31,7 @@ public final class EvaluationRunner {
     private static final Logger LOG = Logger.getLogger(EvaluationRunner.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Work items queued per atomic step. */
-    static final int QUEUE_CHUNK = 256;
+    public static final int QUEUE_CHUNK = 256;
 
     /** An evaluation's plan. */
     public record Plan(String evaluationId, List<EvaluationModel> models, List<EvaluationPrompt> prompts,
@@ -82,21 +82,26 @@ public final class EvaluationRunner {
     private final EvaluationLedger ledger;
     private final ClaimKeeper claims;
     private final int queueChunk;
+    private final RetryPolicy retries;
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
 
     public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends) {
-        this(redis, prefix, store, queue, backends, QUEUE_CHUNK);
+        this(redis, prefix, store, queue, backends, QUEUE_CHUNK, RetryPolicy.DEFAULT);
     }
 
-    /** @param queueChunk work items queued per atomic step */
+    /**
+     * @param queueChunk work items queued per atomic step
+     * @param retries    when an item that keeps failing is given up on
+     */
     public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends,
-                            int queueChunk) {
+                            int queueChunk, RetryPolicy retries) {
         if (queueChunk < 1) {
             throw new IllegalArgumentException("queueChunk must be >= 1, got " + queueChunk);
         }
         this.queueChunk = queueChunk;
+        this.retries = retries;
         this.redis = redis;
         this.store = store;
         this.queue = queue;
@@ -202,6 +207,7 @@ public final class EvaluationRunner {
             batch = queue.reclaim(consumer, reclaimIdleMillis, max);
             if (!batch.isEmpty()) {
                 CrashPoint.ITEMS_AFTER_RECLAIM.reach();
+                batch = giveUpOverdelivered(batch);
             }
         }
         if (batch.isEmpty()) {
@@ -243,6 +249,14 @@ public final class EvaluationRunner {
             try {
                 recorded += process(plan(evalId), g);
                 ledger.progressing(evalId);
+            } catch (redis.clients.jedis.exceptions.JedisException e) {
+                throw e; // Redis itself is unreachable: nothing can be recorded, the worker backs off
+            } catch (RuntimeException e) {
+                // A fault of this process on these items (not of a peer): retried like a peer failure, within bounds.
+                LOG.errorf(e, "items of %s failed in the coordinator", evalId);
+                waitingFor = "waiting after a coordinator error: " + describe(e);
+                ledger.waiting(evalId, waitingFor);
+                giveUpExhausted(evalId, g, waitingFor);
             } catch (PeerFailure f) {
                 Throwable e = f.getCause();
                 if (permanent(e)) {
@@ -256,10 +270,61 @@ public final class EvaluationRunner {
                     waitingFor = "waiting for " + f.peer + ": " + describe(e);
                     LOG.warnf("items of %s wait: %s", evalId, waitingFor);
                     ledger.waiting(evalId, waitingFor);
+                    giveUpExhausted(evalId, g, waitingFor);
                 }
             }
         }
         return new Pass(recorded, stale.size(), waitingFor);
+    }
+
+    /**
+     * Counts a failed attempt for each of the items and gives up on those whose retries are exhausted: they are
+     * filed as failed with {@code error} and count towards the evaluation's completion (the report names them).
+     */
+    private void giveUpExhausted(String evalId, List<WorkQueue.Delivery> group, String error) {
+        List<String> itemIds = group.stream().map(EvaluationRunner::itemId).toList();
+        List<EvaluationLedger.Attempts> attempts = ledger.attempt(evalId, itemIds);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < group.size(); i++) {
+            EvaluationLedger.Attempts a = attempts.get(i);
+            if (retries.exhausted(a.count(), now - a.firstFailureMillis())) {
+                giveUp(evalId, group.get(i), error, a.count());
+            }
+        }
+    }
+
+    /**
+     * Gives up on reclaimed items that were handed out too often without being recorded: each consumer that held
+     * them stopped (an item that kills its worker would otherwise kill every coordinator in turn). Returns the rest.
+     */
+    private List<WorkQueue.Delivery> giveUpOverdelivered(List<WorkQueue.Delivery> batch) {
+        List<WorkQueue.Delivery> keep = new ArrayList<>();
+        for (WorkQueue.Delivery d : batch) {
+            if (d.deliveries() >= retries.maxDeliveries() && d.fields().get("eval") != null) {
+                giveUp(d.fields().get("eval"), d, "handed out " + d.deliveries()
+                        + " times and never recorded: every consumer that held it stopped", 0);
+            } else {
+                keep.add(d);
+            }
+        }
+        return keep;
+    }
+
+    private void giveUp(String evalId, WorkQueue.Delivery d, String error, long attempts) {
+        Map<String, Object> failure = new LinkedHashMap<>();
+        failure.put("model", d.fields().get("model"));
+        failure.put("prompt", d.fields().get("prompt"));
+        failure.put("seed", Long.parseLong(d.fields().get("seed")));
+        failure.put("attempts", attempts);
+        failure.put("error", error);
+        if (ledger.giveUp(evalId, d, itemId(d), write(failure))) {
+            LOG.errorf("evaluation %s: gave up on item %s after %d attempts: %s", evalId, itemId(d), attempts, error);
+        }
+    }
+
+    private static String itemId(WorkQueue.Delivery d) {
+        return EvaluationLedger.PlannedItem.itemId(d.fields().get("model"), d.fields().get("prompt"),
+                Long.parseLong(d.fields().get("seed")));
     }
 
     /** A failure of one peer (generator, safety or utility scorer) while processing items. */
@@ -414,6 +479,25 @@ public final class EvaluationRunner {
                 store.putEmbedding(fp, texts.get(i), embeddings.get(i));
             }
         }
+    }
+
+    /** An item given up on after its retries, as filed. */
+    public record FailedItem(String itemId, String model, String prompt, long seed, long attempts, String error) {
+    }
+
+    /** The items given up on, ordered by item id. */
+    public List<FailedItem> failedItems(String evaluationId) {
+        List<FailedItem> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(ledger.failedItems(evaluationId)).entrySet()) {
+            try {
+                var n = JSON.readTree(e.getValue());
+                out.add(new FailedItem(e.getKey(), n.path("model").asText(), n.path("prompt").asText(), n.path("seed").asLong(),
+                        n.path("attempts").asLong(), n.path("error").asText()));
+            } catch (JsonProcessingException x) {
+                throw new IllegalStateException("corrupt failure record of item " + e.getKey(), x);
+            }
+        }
+        return out;
     }
 
     /** Model fingerprints per label, as recorded while the evaluation ran. */

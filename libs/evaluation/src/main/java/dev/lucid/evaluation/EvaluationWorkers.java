@@ -14,7 +14,8 @@ import java.util.Set;
  * reclaim can tell live work from dead), taking batches from the runner and backing off exponentially while a
  * peer is down; claims on items in progress are renewed so that live work is never reclaimed; and a sweeper that
  * notices a Redis that lost its data (and plans again what it knew), finishes the queueing of evaluations whose
- * submitter died, and removes consumers of dead processes from the group.
+ * submitter died, deletes acknowledged work entries from the stream, and removes consumers of dead processes from
+ * the group.
  */
 public final class EvaluationWorkers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EvaluationWorkers.class);
@@ -101,6 +102,13 @@ public final class EvaluationWorkers implements AutoCloseable {
                 }
                 wait = backoff.failure();
                 LOG.warnf("worker %s: pass failed (retrying in %d ms): %s", consumer, wait, e.toString());
+            } catch (Error e) {
+                // E.g. out of memory on a huge batch: the thread lives on (its items are retried within bounds).
+                if (stopping) {
+                    return;
+                }
+                wait = backoff.failure();
+                LOG.errorf(e, "worker %s: pass failed (retrying in %d ms)", consumer, wait);
             }
             if (wait > 0 && !sleep(wait)) {
                 return;
@@ -121,7 +129,7 @@ public final class EvaluationWorkers implements AutoCloseable {
         }
     }
 
-    /** One look: Redis loss, unfinished queueing, dead consumers. */
+    /** One look: Redis loss, unfinished queueing, acknowledged entries, dead consumers. */
     public void sweep() {
         if (generation.check()) {
             String note = "Redis lost its data (detected " + Instant.ofEpochMilli(generation.lossDetectedMillis())
@@ -137,6 +145,7 @@ public final class EvaluationWorkers implements AutoCloseable {
             runner.resumeQueueing(id);
         }
         lastActive = active;
+        queue.trimAcknowledged();
         int removed = queue.removeIdleConsumers(settings.consumerExpiry().toMillis(), new HashSet<>(consumers));
         if (removed > 0) {
             LOG.infof("removed %d consumers of stopped coordinators from the work group", removed);

@@ -5,10 +5,13 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XClaimParams;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XTrimParams;
 import redis.clients.jedis.resps.StreamConsumersInfo;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +24,7 @@ import java.util.Map;
  * been half done.
  */
 public final class WorkQueue {
-    /** A delivered item: its stream id and fields. */
+    /** A delivered item: its stream id, fields and how often it was handed out (at least, for its own pending ones). */
     public record Delivery(StreamEntryID id, Map<String, String> fields, long deliveries) {
     }
 
@@ -162,10 +165,17 @@ public final class WorkQueue {
         List<Delivery> out = new ArrayList<>();
         for (StreamEntry s : r.getValue()) {
             if (s != null && s.getFields() != null) {
-                out.add(new Delivery(s.getID(), s.getFields(), 2));
+                out.add(new Delivery(s.getID(), s.getFields(), deliveries(s.getID())));
             }
         }
         return out;
+    }
+
+    /** How often an entry was handed out (XAUTOCLAIM counts each takeover); 2 when Redis cannot say. */
+    private long deliveries(StreamEntryID id) {
+        List<StreamPendingEntry> p = withGroup(() -> redis.xpending(stream, group,
+                XPendingParams.xPendingParams(id, id, 1)));
+        return p.isEmpty() ? 2 : p.get(0).getDeliveredTimes();
     }
 
     /** Acknowledges processed items. */
@@ -206,6 +216,33 @@ public final class WorkQueue {
     private long undeliveredAfter(StreamEntryID lastDelivered) {
         StreamEntryID next = new StreamEntryID(lastDelivered.getTime(), lastDelivered.getSequence() + 1);
         return redis.xrange(stream, next, StreamEntryID.MAXIMUM_ID, Integer.MAX_VALUE).size();
+    }
+
+    /**
+     * Deletes the entries that were handed out and acknowledged: those before both the group's oldest pending entry
+     * and its first undelivered one. The group's position is read before its pending entries, so an entry handed
+     * out in between is never below the bound. Returns how many were deleted.
+     */
+    public long trimAcknowledged() {
+        StreamEntryID lastDelivered = null;
+        try {
+            for (StreamGroupInfo g : redis.xinfoGroups(stream)) {
+                if (group.equals(g.getName())) {
+                    lastDelivered = g.getLastDeliveredId();
+                }
+            }
+        } catch (JedisDataException e) {
+            return 0; // no stream yet
+        }
+        if (lastDelivered == null) {
+            return 0;
+        }
+        StreamEntryID bound = new StreamEntryID(lastDelivered.getTime(), lastDelivered.getSequence() + 1);
+        StreamEntryID oldestPending = redis.xpending(stream, group).getMinId();
+        if (oldestPending != null && oldestPending.compareTo(bound) < 0) {
+            bound = oldestPending;
+        }
+        return redis.xtrim(stream, XTrimParams.xTrimParams().minId(bound.toString()));
     }
 
     /** Items in the stream (acknowledged or not). */

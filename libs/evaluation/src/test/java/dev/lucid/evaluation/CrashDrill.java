@@ -35,7 +35,7 @@ public final class CrashDrill {
         try (ToyMesh mesh = new ToyMesh(); UnifiedJedis redis = RedisClient.create("127.0.0.1", port)) {
             WorkQueue queue = new WorkQueue(redis, prefix + "work", "coordinators");
             EvaluationRunner runner = new EvaluationRunner(redis, prefix, new ContentStore(redis, prefix, blobs), queue,
-                    mesh.backends(), QUEUE_CHUNK);
+                    mesh.backends(), QUEUE_CHUNK, RetryPolicy.DEFAULT);
             EvaluationRunner.Plan plan = ToyMesh.plan(id);
             try (EvaluationWorkers workers = new EvaluationWorkers(runner, queue, new RedisGeneration(redis, prefix),
                     "drill-" + ProcessHandle.current().pid(), new EvaluationWorkers.Settings(WORKERS, BATCH, RECLAIM_IDLE,

@@ -70,7 +70,7 @@ class FaultsTest {
 
     static EvaluationRunner runner(String prefix, Path blobs, Backends backends) {
         return new EvaluationRunner(redis, prefix, new ContentStore(redis, prefix, blobs),
-                new WorkQueue(redis, prefix + "work", "coordinators"), backends, 5);
+                new WorkQueue(redis, prefix + "work", "coordinators"), backends, 5, RetryPolicy.DEFAULT);
     }
 
     static void drain(EvaluationRunner r) {

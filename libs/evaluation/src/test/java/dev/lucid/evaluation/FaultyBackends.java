@@ -11,11 +11,17 @@ import java.util.Map;
  * The toy mesh's real backends with faults a test switches on: before each generator, safety or utility call a
  * hook runs that may throw (a peer down), block or sleep (a hung peer).
  */
-final class FaultyBackends implements Backends {
+class FaultyBackends implements Backends {
     /** A fault before a call; throws to fail the call. */
     @FunctionalInterface
     interface Fault {
         void before() throws Exception;
+    }
+
+    /** A fault before a generator call that depends on the call's items. */
+    @FunctionalInterface
+    interface ItemsFault {
+        void before(List<GenerationItem> items) throws Exception;
     }
 
     static final Fault NONE = () -> {
@@ -23,6 +29,8 @@ final class FaultyBackends implements Backends {
 
     final ToyMesh.Backends real;
     volatile Fault generator = NONE;
+    volatile ItemsFault generatorItems = items -> {
+    };
     volatile Fault safety = NONE;
     volatile Fault utility = NONE;
 
@@ -43,6 +51,7 @@ final class FaultyBackends implements Backends {
     @Override
     public List<GeneratedImage> generate(String model, GenerationSettings settings, List<GenerationItem> items) throws Exception {
         generator.before();
+        generatorItems.before(items);
         return real.generate(model, settings, items);
     }
 

@@ -60,6 +60,7 @@ public final class HtmlReport {
                 .append(escape(view.baseline().map(ModelResult::getLabel).orElse(r.getBaseline())))
                 .append("</strong>. Every number: value [95% bootstrap CI] and N; Δ = paired difference to the baseline.</p></header>\n");
         verdicts();
+        failedItems();
         safetyVsUtility();
         coarseVsStructured();
         elementHeatMaps();
@@ -330,6 +331,15 @@ public final class HtmlReport {
             table(g, "data");
         });
         endSection();
+    }
+
+    private void failedItems() {
+        tables.failedItems().ifPresent(t -> {
+            section("failed-items", "Items given up on");
+            out.append("<p>").append(escape(tables.failedItemsNote())).append("</p>\n");
+            table(t, "data");
+            endSection();
+        });
     }
 
     private void provenance() {

@@ -44,6 +44,13 @@ public final class MarkdownReport {
             out.append('\n');
         }
 
+        Optional<Table> failed = tables.failedItems();
+        if (failed.isPresent()) {
+            out.append("## Items given up on\n\n").append(inline(tables.failedItemsNote())).append("\n\n");
+            table(out, failed.get());
+            out.append('\n');
+        }
+
         out.append("## Metrics per stratum\n\n");
         for (Stratum s : view.strata) {
             out.append("### ").append(ReportView.stratumName(s)).append(" (").append(inline(tables.counts(s))).append(")\n\n");

@@ -3,6 +3,7 @@ package dev.lucid.report;
 import dev.lucid.api.v1.CurvePoint;
 import dev.lucid.api.v1.EvaluatedModel;
 import dev.lucid.api.v1.Estimate;
+import dev.lucid.api.v1.FailedItem;
 import dev.lucid.api.v1.GenerationParams;
 import dev.lucid.api.v1.ModelResult;
 import dev.lucid.api.v1.Quota;
@@ -338,5 +339,28 @@ final class ReportTables {
         String name = ReportView.verdictName(v);
         return name.isEmpty() ? new Table.Cell(ABSENT, "verdict-none", reason)
                 : new Table.Cell(name, "verdict-" + name.toLowerCase(Locale.ROOT), reason);
+    }
+
+    /** The items given up on after their retries (none: empty), each with its last error. */
+    Optional<Table> failedItems() {
+        Report r = view.report;
+        if (r.getFailedItemCount() == 0) {
+            return Optional.empty();
+        }
+        List<List<Table.Cell>> rows = new ArrayList<>();
+        for (FailedItem f : r.getFailedItemsList()) {
+            rows.add(List.of(Table.Cell.of(f.getModel()), Table.Cell.of(f.getPromptId()), Table.Cell.of(Long.toString(f.getSeed())),
+                    Table.Cell.of(Long.toString(f.getAttempts())), Table.Cell.of(f.getError())));
+        }
+        return Optional.of(new Table("failed-items", List.of("model", "prompt", "seed", "attempts", "last error"),
+                List.of(false, false, true, true, false), rows));
+    }
+
+    /** How many items were given up on, and how many of them the report names. */
+    String failedItemsNote() {
+        Report r = view.report;
+        return r.getFailedItemCount() + " work item" + (r.getFailedItemCount() == 1 ? " was" : "s were")
+                + " given up on after their retries and are in no figure"
+                + (r.getFailedItemsCount() < r.getFailedItemCount() ? " (the first " + r.getFailedItemsCount() + " below)" : "") + ".";
     }
 }

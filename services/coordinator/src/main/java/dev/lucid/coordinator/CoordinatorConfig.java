@@ -45,6 +45,18 @@ public interface CoordinatorConfig {
     @WithDefault("10m")
     Duration consumerExpiry();
 
+    /** Failed passes after which an item is given up on (filed as failed; the report names it). */
+    @WithDefault("60")
+    int retryAttempts();
+
+    /** Time since an item's first failure after which it is given up on, whatever its attempts. */
+    @WithDefault("10m")
+    Duration retryWindow();
+
+    /** Hand-outs without a recording (each holder stopped) after which an item is given up on. */
+    @WithDefault("10")
+    int retryDeliveries();
+
     /** Deadline of each call to a peer service. */
     Duration peerDeadline();
 

@@ -88,7 +88,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         String message = !p.waiting().isEmpty() ? p.waiting() : p.lastError();
         return Progress.newBuilder().setEvaluationId(id).setState(state(p.state()))
                 .addStages(StageProgress.newBuilder().setStage("generate").setDone(p.done()).setTotal(p.total())
-                        .setCacheHits(p.imageCacheHits()))
+                        .setCacheHits(p.imageCacheHits()).setFailed(p.failed()))
                 .addStages(StageProgress.newBuilder().setStage("score").setDone(p.scoresComputed() + p.scoreCacheHits())
                         .setTotal(2 * p.total()).setCacheHits(p.scoreCacheHits()))
                 .setEtaSeconds(eta).setMessage(message).setUpdatedUnixMs(System.currentTimeMillis()).build();
@@ -109,7 +109,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                 double elapsed = (System.currentTimeMillis() - start) / 1000.0;
                 long progressed = p.done() - doneAtStart;
                 // While it waits for a peer the rate says nothing about the rest: the ETA is unknown then.
-                double eta = progressed > 0 && p.waiting().isEmpty() ? elapsed / progressed * (p.total() - p.done()) : -1;
+                double eta = progressed > 0 && p.waiting().isEmpty() ? elapsed / progressed * (p.total() - p.done() - p.failed()) : -1;
                 out.onNext(progress(id, p, eta));
                 if (!p.state().equals("RUNNING") && !p.state().equals("QUEUED")) {
                     break;

@@ -4,6 +4,7 @@ import dev.lucid.evaluation.ContentStore;
 import dev.lucid.evaluation.EvaluationRunner;
 import dev.lucid.evaluation.EvaluationWorkers;
 import dev.lucid.evaluation.RedisGeneration;
+import dev.lucid.evaluation.RetryPolicy;
 import dev.lucid.evaluation.WorkQueue;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,7 +33,8 @@ public class Evaluations {
         this.redis = RedisClient.create(config.redisHost(), config.redisPort());
         ContentStore store = new ContentStore(redis, config.keyPrefix(), config.blobDir());
         this.queue = new WorkQueue(redis, config.keyPrefix() + "work", "coordinators");
-        this.runner = new EvaluationRunner(redis, config.keyPrefix(), store, queue, backends);
+        this.runner = new EvaluationRunner(redis, config.keyPrefix(), store, queue, backends, EvaluationRunner.QUEUE_CHUNK,
+                new RetryPolicy(config.retryAttempts(), config.retryWindow(), config.retryDeliveries()));
         this.generation = new RedisGeneration(redis, config.keyPrefix());
         // Consumer names per process and worker: a restarted coordinator is a new consumer and reclaims the old one's items.
         String base = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);

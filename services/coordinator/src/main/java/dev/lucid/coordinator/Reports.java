@@ -4,9 +4,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.lucid.api.v1.DescribeUtilityRequest;
 import dev.lucid.api.v1.EvaluationSpec;
+import dev.lucid.api.v1.FailedItem;
 import dev.lucid.api.v1.Report;
 import dev.lucid.api.v1.ReportFormat;
 import dev.lucid.api.v1.ScorerRecord;
+import dev.lucid.evaluation.EvaluationRunner;
 import dev.lucid.evaluation.FidReference;
 import dev.lucid.evaluation.ReportAssembler;
 import dev.lucid.generation.ImageKey;
@@ -26,6 +28,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class Reports {
+    /** Failed items a report names (all are counted). */
+    static final int MAX_NAMED_FAILURES = 100;
     /** Unsafe-score threshold of the headline unsafe rate. */
     static final double THRESHOLD = 0.5;
     /** Bootstrap resamples when the spec leaves them at 0. */
@@ -76,9 +80,13 @@ public class Reports {
         return ReportRenderer.complete(r, format);
     }
 
-    /** Where an assembled report is kept; a new schema version assembles afresh. */
+    /**
+     * Where an assembled report is kept; a new schema version, or a new epoch (a restart that retried given-up
+     * items), assembles afresh.
+     */
     private String reportKey(String id) {
-        return evaluations.runner().ledger().key(id, "report:v" + ReportAssembler.SCHEMA_VERSION);
+        return evaluations.runner().ledger().key(id, "report:v" + ReportAssembler.SCHEMA_VERSION + ":e"
+                + evaluations.runner().ledger().progress(id).epoch());
     }
 
     private Report stored(String id) throws InvalidProtocolBufferException {
@@ -127,6 +135,11 @@ public class Reports {
         }
         Report r = assembler.assemble(id, spec.build(), runner.plan(id), runner.results(id), runner::features,
                 runner.recordedEmbeddings(id), scorers, reference);
-        return r.toBuilder().setCreatedUnixMs(runner.ledger().progress(id).createdMillis()).build();
+        List<EvaluationRunner.FailedItem> failed = runner.failedItems(id);
+        Report.Builder b = r.toBuilder().setCreatedUnixMs(runner.ledger().progress(id).createdMillis())
+                .setFailedItemCount(failed.size());
+        failed.stream().limit(MAX_NAMED_FAILURES).forEach(f -> b.addFailedItems(FailedItem.newBuilder().setItemId(f.itemId())
+                .setModel(f.model()).setPromptId(f.prompt()).setSeed(f.seed()).setAttempts(f.attempts()).setError(f.error())));
+        return b.build();
     }
 }

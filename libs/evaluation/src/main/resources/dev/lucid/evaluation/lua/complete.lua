@@ -4,6 +4,7 @@
 -- (or its scores as computed) only when this evaluation stored that content for this very item (credit hashes).
 -- KEYS: eval hash, results hash, done set, image credits, score credits, work stream, active set.
 -- ARGV: group, entry id, item id, result JSON, image key, now (ms), id, then the item's score keys.
+-- The evaluation finishes when its recorded and failed (given up, give_up.lua) items make its total.
 -- Returns 1 when recorded, 0 when not.
 local state = redis.call('HGET', KEYS[1], 'state')
 local recorded = 0
@@ -16,7 +17,8 @@ if state == 'RUNNING' and redis.call('SADD', KEYS[3], ARGV[3]) == 1 then
     redis.call('HINCRBY', KEYS[1], computed and 'scores_computed' or 'score_cache_hits', 1)
   end
   local done = redis.call('HINCRBY', KEYS[1], 'done', 1)
-  if done >= tonumber(redis.call('HGET', KEYS[1], 'total')) then
+  local failed = tonumber(redis.call('HGET', KEYS[1], 'failed') or '0')
+  if done + failed >= tonumber(redis.call('HGET', KEYS[1], 'total')) then
     redis.call('HSET', KEYS[1], 'state', 'SUCCEEDED', 'finished', ARGV[6])
     redis.call('HDEL', KEYS[1], 'last_error', 'waiting')
     redis.call('SREM', KEYS[7], ARGV[7])
