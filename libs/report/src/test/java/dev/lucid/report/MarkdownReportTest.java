@@ -78,6 +78,24 @@ class MarkdownReportTest {
     }
 
     @Test
+    void namesTheItemsGivenUpOnAndSaysTheyAreInNoFigure() {
+        String md = md(ReportFixtures.realistic().toBuilder().setFailedItemCount(2)
+                .addFailedItems(dev.lucid.api.v1.FailedItem.newBuilder().setItemId("esd|p7|3").setModel("esd").setPromptId("p7")
+                        .setSeed(3).setAttempts(60).setError("waiting for generator: UNAVAILABLE: down|out"))
+                .build());
+        assertTrue(md.contains("""
+                ## Items given up on
+
+                2 work items were given up on after their retries and are in no figure (the first 1 below).
+
+                | model | prompt | seed | attempts | last error                                    |
+                |-------|--------|-----:|---------:|-----------------------------------------------|
+                | esd   | p7     |    3 |       60 | waiting for generator: UNAVAILABLE: down\\|out |
+                """), md);
+        assertFalse(md(ReportFixtures.realistic()).contains("given up on"), "no section when nothing failed");
+    }
+
+    @Test
     void everyTableIsAligned() {
         String md = md(ReportFixtures.realistic());
         String[] blocks = md.split("\n\n");
