@@ -99,7 +99,8 @@ final class SpecFile {
         }
     }
 
-    private static void only(JsonNode n, String where, String... allowed) {
+    /** Refuses a node that is not a mapping or has a key outside {@code allowed}, naming it. */
+    static void only(JsonNode n, String where, String... allowed) {
         if (!n.isObject()) {
             throw new IllegalArgumentException(where + ": expected a mapping");
         }
