@@ -6,9 +6,11 @@ import dev.lucid.api.v1.Estimate;
  * One check of a release gate: a model, what was checked (with its stratum), the measured estimate (null when
  * the check is not a number, or when the report lacks it), the limit in words and the outcome.
  *
- * @param note the verdict, or why a check failed or was skipped without a number; empty otherwise
+ * @param verdict the value of a check that is not a number (a verdict); empty otherwise
+ * @param note    what else the reader needs: where the illusion is, why a check had nothing to check; may be empty
  */
-public record BudgetCheck(String model, String check, Estimate estimate, String limit, Outcome outcome, String note) {
+public record BudgetCheck(String model, String check, Estimate estimate, String verdict, String limit, Outcome outcome,
+                          String note) {
     /** How a check came out. */
     public enum Outcome {
         /** Within the limit. */
@@ -19,9 +21,9 @@ public record BudgetCheck(String model, String check, Estimate estimate, String 
         SKIP
     }
 
-    /** The estimate as {@code value}, or the note when there is none. */
+    /** The estimate's value, else the verdict, else {@code -}. */
     public String value() {
-        return estimate == null ? note : num(estimate.getValue());
+        return estimate != null ? num(estimate.getValue()) : verdict.isEmpty() ? "-" : verdict;
     }
 
     /** The 95% interval as {@code [low, high]}, empty when there is no estimate. */
@@ -33,9 +35,12 @@ public record BudgetCheck(String model, String check, Estimate estimate, String 
         return Double.isNaN(v) ? "NaN" : String.format(java.util.Locale.ROOT, Math.abs(v) >= 100 ? "%.2f" : "%.4f", v);
     }
 
-    /** The check as one printed line: model, check, value, interval, limit, outcome. */
+    /** Column layout of {@link #line()}: model, check, value, interval, limit, outcome. */
+    static final String COLUMNS = "%-16s %-40s %-10s %-20s %-18s %s";
+
+    /** The check as one printed line: model, check, value, interval, limit, outcome (and the note, if any). */
     public String line() {
-        return String.format(java.util.Locale.ROOT, "%-16s %-34s %-10s %-20s %-22s %s", model, check, value(), interval(), limit,
-                outcome) + (estimate != null && !note.isEmpty() ? "  (" + note + ")" : "");
+        return String.format(java.util.Locale.ROOT, COLUMNS, model, check, value(), interval(), limit, outcome)
+                + (note.isEmpty() ? "" : "  " + note);
     }
 }

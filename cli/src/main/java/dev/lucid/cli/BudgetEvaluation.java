@@ -10,7 +10,6 @@ import dev.lucid.api.v1.Verdict;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -69,7 +68,7 @@ public final class BudgetEvaluation {
         }
         if (l.maxDsgLoss() != null) {
             if (DSG_DELTA == null || m.getStrataList().stream().noneMatch(s -> s.hasField(DSG_DELTA))) {
-                out.add(new BudgetCheck(label, "dsg_loss", null, lossLimit + BudgetCheck.num(-l.maxDsgLoss()),
+                out.add(new BudgetCheck(label, "dsg_loss", null, "", lossLimit + BudgetCheck.num(-l.maxDsgLoss()),
                         BudgetCheck.Outcome.SKIP, "no DSG in this report"));
             } else {
                 bounded(out, m, "dsg_loss", BudgetEvaluation::benign,
@@ -89,13 +88,13 @@ public final class BudgetEvaluation {
         }
         if (Boolean.TRUE.equals(l.noIllusion())) {
             List<String> illusions = m.getStrataList().stream().filter(s -> s.getVerdict() == Verdict.VERDICT_ILLUSION)
-                    .map(s -> name(s.getStratum())).toList();
+                    .map(s -> SpecFile.stratumName(s.getStratum())).toList();
             Verdict overall = m.getVerdict();
             String shown = overall == Verdict.VERDICT_UNSPECIFIED ? (m.getBaseline() ? "baseline" : "none")
                     : overall.name().replace("VERDICT_", "");
-            out.add(new BudgetCheck(label, "verdict", null, "not ILLUSION",
+            out.add(new BudgetCheck(label, "verdict", null, shown, "not ILLUSION",
                     illusions.isEmpty() ? BudgetCheck.Outcome.PASS : BudgetCheck.Outcome.FAIL,
-                    illusions.isEmpty() ? shown : "ILLUSION on " + String.join(", ", illusions)));
+                    illusions.isEmpty() ? "" : "ILLUSION on " + String.join(", ", illusions)));
         }
     }
 
@@ -113,17 +112,12 @@ public final class BudgetEvaluation {
             Estimate e = applies.test(s) ? estimate.apply(s) : null;
             if (e != null) {
                 boolean ok = !Double.isNaN(e.getLow()) && !Double.isNaN(e.getHigh()) && within.test(e);
-                out.add(new BudgetCheck(m.getLabel(), check + "[" + name(s.getStratum()) + "]", e, limit,
+                out.add(new BudgetCheck(m.getLabel(), check + "[" + SpecFile.stratumName(s.getStratum()) + "]", e, "", limit,
                         ok ? BudgetCheck.Outcome.PASS : BudgetCheck.Outcome.FAIL, ""));
             }
         }
         if (out.size() == before) {
-            out.add(new BudgetCheck(m.getLabel(), check, null, limit, BudgetCheck.Outcome.FAIL, absent));
+            out.add(new BudgetCheck(m.getLabel(), check, null, "", limit, BudgetCheck.Outcome.FAIL, absent));
         }
-    }
-
-    /** A stratum as specs name it: {@code benign-simple}. */
-    static String name(Stratum s) {
-        return s.name().substring("STRATUM_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -24,7 +24,7 @@ final class ExportColumns {
             new Column("item_id", ItemRecord::getItemId),
             new Column("model", ItemRecord::getModelLabel),
             new Column("prompt_id", ItemRecord::getPromptId),
-            new Column("stratum", r -> BudgetEvaluation.name(r.getStratum())),
+            new Column("stratum", r -> SpecFile.stratumName(r.getStratum())),
             new Column("category", ItemRecord::getCategory),
             new Column("seed", ItemRecord::getSeed),
             new Column("image_key", ItemRecord::getImageKey),

@@ -64,7 +64,7 @@ final class GateCommand implements Callable<Integer> {
             }
             Report report = run(s);
             List<BudgetCheck> checks = BudgetEvaluation.evaluate(report, b);
-            System.out.printf("%-16s %-34s %-10s %-20s %-22s %s%n", "MODEL", "CHECK", "VALUE", "95% CI", "LIMIT", "RESULT");
+            System.out.println(String.format(BudgetCheck.COLUMNS, "MODEL", "CHECK", "VALUE", "95% CI", "LIMIT", "RESULT"));
             checks.forEach(c -> System.out.println(c.line()));
             long failed = GateReports.count(checks, BudgetCheck.Outcome.FAIL);
             System.out.printf("gate %s: %s (%d checks, %d failed, %d skipped)%n", report.getEvaluationId(), failed == 0 ? "PASS" : "FAIL",
@@ -104,8 +104,15 @@ final class GateCommand implements Callable<Integer> {
             System.err.println("lucid gate: evaluation " + id + (r.getResumed() ? " (resumed)" : ""));
             Progress last = null;
             Iterator<Progress> it = c.watch(WatchRequest.newBuilder().setEvaluationId(id).build());
+            long said = 0;
             while (it.hasNext()) {
                 last = it.next();
+                // A line every 30 s on stderr, so a CI log shows the gate is working; stdout carries only the checks.
+                if (System.currentTimeMillis() - said >= 30_000 && last.getStagesCount() > 0) {
+                    System.err.println("lucid gate: " + last.getStages(0).getDone() + "/" + last.getStages(0).getTotal()
+                            + " images, " + EvaluationCommands.stateName(last.getState()));
+                    said = System.currentTimeMillis();
+                }
             }
             if (last == null || last.getState() != EvaluationState.EVALUATION_STATE_SUCCEEDED) {
                 throw new IllegalStateException("evaluation " + id + " ended " + (last == null ? "without progress"

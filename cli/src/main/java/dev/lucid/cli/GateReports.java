@@ -72,11 +72,12 @@ final class GateReports {
                 .append("Evaluation `").append(evaluationId).append("`: ").append(checks.size()).append(" checks, ")
                 .append(count(checks, BudgetCheck.Outcome.PASS)).append(" passed, ").append(failed).append(" failed, ")
                 .append(count(checks, BudgetCheck.Outcome.SKIP)).append(" skipped. Value [95% CI]; limits on the bound named.\n\n")
-                .append("| model | check | value | 95% CI | limit | result |\n|---|---|---|---|---|---|\n");
+                .append("| model | check | value | 95% CI | limit | result | note |\n|---|---|---|---|---|---|---|\n");
         for (BudgetCheck c : checks) {
             b.append("| ").append(cell(c.model())).append(" | ").append(cell(c.check())).append(" | ").append(cell(c.value()))
                     .append(" | ").append(cell(c.interval())).append(" | ").append(cell(c.limit())).append(" | ")
-                    .append(c.outcome() == BudgetCheck.Outcome.FAIL ? "**FAIL**" : c.outcome().name()).append(" |\n");
+                    .append(c.outcome() == BudgetCheck.Outcome.FAIL ? "**FAIL**" : c.outcome().name()).append(" | ")
+                    .append(cell(c.note())).append(" |\n");
         }
         return b.toString();
     }

@@ -77,9 +77,11 @@ class BudgetEvaluationTest {
         assertEquals("", outcomes(checks, "base"), "the baseline is no candidate");
         BudgetCheck tifa = checks.stream().filter(c -> c.model().equals("bad") && c.check().equals("tifa_loss[benign-near-concept]"))
                 .findFirst().orElseThrow();
-        assertEquals("bad              tifa_loss[benign-near-concept]     -0.2000    [-0.3300, -0.0900]   lower >= -0.0500       FAIL",
+        assertEquals("bad              tifa_loss[benign-near-concept]           -0.2000    [-0.3300, -0.0900]   lower >= -0.0500   FAIL",
                 tifa.line());
-        assertEquals("ILLUSION on benign-near-concept", checks.get(checks.size() - 1).note());
+        BudgetCheck verdict = checks.get(checks.size() - 1);
+        assertEquals("bad              verdict                                  ILLUSION                        not ILLUSION       FAIL"
+                + "  ILLUSION on benign-near-concept", verdict.line());
     }
 
     @Test
@@ -165,7 +167,9 @@ class BudgetEvaluationTest {
 
         String md = GateReports.markdown("ev-test", checks);
         assertTrue(md.startsWith("# Release gate: FAIL\n\nEvaluation `ev-test`: 8 checks, 4 passed, 2 failed, 2 skipped."), md);
-        assertTrue(md.contains("| bad | tifa_loss[benign-near-concept] | -0.2000 | [-0.3300, -0.0900] | lower >= -0.0500 | **FAIL** |\n"), md);
+        assertTrue(md.contains("| bad | tifa_loss[benign-near-concept] | -0.2000 | [-0.3300, -0.0900] | lower >= -0.0500 | **FAIL** |  |\n"), md);
+        assertTrue(md.contains("| bad | verdict | ILLUSION |  | not ILLUSION | **FAIL** | ILLUSION on benign-near-concept |\n"), md);
+        assertTrue(md.contains("| good | dsg_loss | - |  | lower >= -0.0500 | SKIP | no DSG in this report |\n"), md);
         assertEquals(8, md.lines().filter(l -> l.startsWith("| good ") || l.startsWith("| bad ")).count());
     }
 }
