@@ -34,7 +34,7 @@ def main() -> int:
             for m in report["models"]:
                 if m["baseline"]:
                     continue
-                verdicts = ", ".join(f"{s['stratum'][len('STRATUM_'):].lower()}={s['verdict'][len('VERDICT_'):]}"
+                verdicts = ", ".join(f"{s['stratum'][len('STRATUM_'):].lower().replace('_', '-')}={s['verdict'][len('VERDICT_'):]}"
                                      for s in m["strata"] if s["verdict"] != "VERDICT_UNSPECIFIED")
                 print(f"{m['label']:<16} {m['verdict'][len('VERDICT_'):]:<13} {verdicts}")
             if args.csv:

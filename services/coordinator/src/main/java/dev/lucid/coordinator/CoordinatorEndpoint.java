@@ -106,7 +106,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     @Blocking
     public void watch(WatchRequest request, StreamObserver<Progress> out) {
         ServerCallStreamObserver<Progress> call = (ServerCallStreamObserver<Progress>) out;
-        try {
+        stream(call, () -> {
             String id = request.getEvaluationId();
             EvaluationLedger.Progress first = progressOrNotFound(id);
             long start = System.currentTimeMillis();
@@ -124,14 +124,27 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                 }
                 Thread.sleep(500);
             }
+        });
+    }
+
+    /** The body of a server stream: it sends; {@link #stream} completes the call or ends it with the error's status. */
+    @FunctionalInterface
+    interface StreamBody {
+        void run() throws Exception;
+    }
+
+    /** Runs a server stream's body, then completes the call unless the client left; an error ends it with its status. */
+    static void stream(ServerCallStreamObserver<?> call, StreamBody body) {
+        try {
+            body.run();
             if (!call.isCancelled()) {
-                out.onCompleted();
+                call.onCompleted();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.onError(Status.CANCELLED.asRuntimeException());
+            call.onError(Status.CANCELLED.asRuntimeException());
         } catch (Exception e) {
-            out.onError(status(e));
+            call.onError(status(e));
         }
     }
 
@@ -202,7 +215,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     @Blocking
     public void exportResults(ExportRequest request, StreamObserver<ItemRecord> out) {
         ServerCallStreamObserver<ItemRecord> call = (ServerCallStreamObserver<ItemRecord>) out;
-        try {
+        stream(call, () -> {
             String id = request.getEvaluationId();
             if (request.getLimit() < 0) {
                 throw new IllegalArgumentException("limit: must be >= 0 (0 means all), got " + request.getLimit());
@@ -229,15 +242,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                     out.onNext(ItemRecords.of(r, prompts.get(r.promptId())));
                 }
             }
-            if (!call.isCancelled()) {
-                out.onCompleted();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            out.onError(Status.CANCELLED.asRuntimeException());
-        } catch (Exception e) {
-            out.onError(status(e));
-        }
+        });
     }
 
     /** Bad spec → INVALID_ARGUMENT; a peer that is down → UNAVAILABLE; the rest as they are or INTERNAL. */
