@@ -90,6 +90,11 @@ final class SpecFile {
         return b.build();
     }
 
+    /** A stratum as specs name it: {@code STRATUM_BENIGN_SIMPLE} → {@code benign-simple}. */
+    static String stratumName(Stratum s) {
+        return s.name().substring("STRATUM_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     static Stratum stratum(String s, String f) {
         try {
             return Stratum.valueOf("STRATUM_" + s.toUpperCase().replace('-', '_'));
@@ -99,7 +104,8 @@ final class SpecFile {
         }
     }
 
-    private static void only(JsonNode n, String where, String... allowed) {
+    /** Refuses a node that is not a mapping or has a key outside {@code allowed}, naming it. */
+    static void only(JsonNode n, String where, String... allowed) {
         if (!n.isObject()) {
             throw new IllegalArgumentException(where + ": expected a mapping");
         }

@@ -605,6 +605,31 @@ public final class EvaluationRunner {
         return out;
     }
 
+    /** The ids of every recorded item, sorted (what an export pages through without loading every result). */
+    public List<String> resultIds(String evaluationId) {
+        List<String> ids = new ArrayList<>(redis.hkeys(ledger.key(evaluationId, "results")));
+        ids.sort(null);
+        return ids;
+    }
+
+    /** The recorded results of some items, in the order given; an item not recorded is left out. */
+    public List<ItemResult> results(String evaluationId, List<String> itemIds) {
+        if (itemIds.isEmpty()) {
+            return List.of();
+        }
+        List<ItemResult> out = new ArrayList<>(itemIds.size());
+        for (String v : redis.hmget(ledger.key(evaluationId, "results"), itemIds.toArray(String[]::new))) {
+            try {
+                if (v != null) {
+                    out.add(JSON.readValue(v, ItemResult.class));
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("corrupt item result", e);
+            }
+        }
+        return out;
+    }
+
     /** The image features of an item result (from the content store), empty when its scorer gave none. */
     public float[] features(ItemResult r) {
         Optional<String> cached = store.getScore(r.imageKey(), r.utilityFingerprint());

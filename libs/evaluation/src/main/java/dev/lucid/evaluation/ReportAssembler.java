@@ -332,7 +332,8 @@ public final class ReportAssembler {
         return r.unsafeScores().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
-    static Stratum stratumEnum(String s) {
+    /** The API's stratum of a stratum name ({@code benign-simple} → {@code STRATUM_BENIGN_SIMPLE}). */
+    public static Stratum stratumEnum(String s) {
         return Stratum.valueOf("STRATUM_" + s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 

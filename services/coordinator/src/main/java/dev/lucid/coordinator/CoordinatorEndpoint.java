@@ -5,6 +5,8 @@ import dev.lucid.api.v1.CancelResponse;
 import dev.lucid.api.v1.CoordinatorGrpc;
 import dev.lucid.api.v1.EvaluationState;
 import dev.lucid.api.v1.EvaluationSummary;
+import dev.lucid.api.v1.ExportRequest;
+import dev.lucid.api.v1.ItemRecord;
 import dev.lucid.api.v1.GetReportRequest;
 import dev.lucid.api.v1.ListRequest;
 import dev.lucid.api.v1.ListResponse;
@@ -15,6 +17,8 @@ import dev.lucid.api.v1.SubmitRequest;
 import dev.lucid.api.v1.SubmitResponse;
 import dev.lucid.api.v1.WatchRequest;
 import dev.lucid.evaluation.EvaluationLedger;
+import dev.lucid.evaluation.EvaluationPrompt;
+import dev.lucid.evaluation.ItemResult;
 import dev.lucid.evaluation.EvaluationRunner;
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.Status;
@@ -25,9 +29,13 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import org.jboss.logging.Logger;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** lucid.v1.Coordinator: Submit, Watch (progress stream), GetReport, Cancel, List. */
+/** lucid.v1.Coordinator: Submit, Watch (progress stream), GetReport, Cancel, List, ExportResults (record stream). */
 @GrpcService
 public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     private static final Logger LOG = Logger.getLogger(CoordinatorEndpoint.class);
@@ -98,7 +106,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     @Blocking
     public void watch(WatchRequest request, StreamObserver<Progress> out) {
         ServerCallStreamObserver<Progress> call = (ServerCallStreamObserver<Progress>) out;
-        try {
+        stream(call, () -> {
             String id = request.getEvaluationId();
             EvaluationLedger.Progress first = progressOrNotFound(id);
             long start = System.currentTimeMillis();
@@ -116,14 +124,27 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                 }
                 Thread.sleep(500);
             }
+        });
+    }
+
+    /** The body of a server stream: it sends; {@link #stream} completes the call or ends it with the error's status. */
+    @FunctionalInterface
+    interface StreamBody {
+        void run() throws Exception;
+    }
+
+    /** Runs a server stream's body, then completes the call unless the client left; an error ends it with its status. */
+    static void stream(ServerCallStreamObserver<?> call, StreamBody body) {
+        try {
+            body.run();
             if (!call.isCancelled()) {
-                out.onCompleted();
+                call.onCompleted();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.onError(Status.CANCELLED.asRuntimeException());
+            call.onError(Status.CANCELLED.asRuntimeException());
         } catch (Exception e) {
-            out.onError(status(e));
+            call.onError(status(e));
         }
     }
 
@@ -185,6 +206,43 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         } catch (Exception e) {
             out.onError(status(e));
         }
+    }
+
+    /** Results read from Redis per message batch of an export: bounds what one call holds at a time. */
+    static final int EXPORT_CHUNK = 256;
+
+    @Override
+    @Blocking
+    public void exportResults(ExportRequest request, StreamObserver<ItemRecord> out) {
+        ServerCallStreamObserver<ItemRecord> call = (ServerCallStreamObserver<ItemRecord>) out;
+        stream(call, () -> {
+            String id = request.getEvaluationId();
+            if (request.getLimit() < 0) {
+                throw new IllegalArgumentException("limit: must be >= 0 (0 means all), got " + request.getLimit());
+            }
+            if (request.getAfterItemId().length() > 1000) {
+                throw new IllegalArgumentException("after_item_id: longer than 1000 characters");
+            }
+            progressOrNotFound(id);
+            List<String> ids = runner().resultIds(id);
+            int from = 0;
+            if (!request.getAfterItemId().isEmpty()) {
+                int at = Collections.binarySearch(ids, request.getAfterItemId());
+                from = at >= 0 ? at + 1 : -at - 1;
+            }
+            int to = request.getLimit() == 0 ? ids.size() : (int) Math.min(ids.size(), (long) from + request.getLimit());
+            Map<String, EvaluationPrompt> prompts = runner().plan(id).prompts().stream()
+                    .collect(Collectors.toMap(EvaluationPrompt::id, Function.identity(), (a, b) -> a));
+            for (int i = from; i < to && !call.isCancelled(); i += EXPORT_CHUNK) {
+                for (ItemResult r : runner().results(id, ids.subList(i, Math.min(to, i + EXPORT_CHUNK)))) {
+                    // Flow control: send no faster than the client reads, so a slow reader never piles records up here.
+                    while (!call.isReady() && !call.isCancelled()) {
+                        Thread.sleep(2);
+                    }
+                    out.onNext(ItemRecords.of(r, prompts.get(r.promptId())));
+                }
+            }
+        });
     }
 
     /** Bad spec → INVALID_ARGUMENT; a peer that is down → UNAVAILABLE; the rest as they are or INTERNAL. */
