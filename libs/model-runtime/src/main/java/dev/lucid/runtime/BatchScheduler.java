@@ -181,7 +181,8 @@ final class BatchScheduler implements AutoCloseable {
             stats.recordExecution(total, inputDone - start, inferDone - inputDone, outputDone - inferDone);
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
-                stats.recordSuccess(sizes[i], outputDone - p.enqueuedNs(), start - p.enqueuedNs());
+                stats.recordSuccess(sizes[i], outputDone - p.enqueuedNs(), start - p.enqueuedNs(),
+                        inputDone - start, inferDone - inputDone, outputDone - inferDone);
                 p.result().complete(perRequest.get(i));
             }
         } catch (RuntimeException | OrtException e) {

@@ -26,15 +26,26 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     private static final Logger LOG = Logger.getLogger(InferenceGrpcService.class);
     /** Server version reported by ServerMetadata. */
     public static final String VERSION = "0.1.0";
-    static final List<String> EXTENSIONS = List.of("model_repository", "statistics", "binary_tensor_data");
+    /** Triton extensions this service implements by itself: ModelConfig and ModelStatistics. */
+    public static final List<String> BASE_EXTENSIONS = List.of("model_configuration", "statistics");
 
     private final ModelRepository repository;
     private final String serverName;
+    private final List<String> extensions;
 
     /** Serves a loaded repository under a server name. */
     public InferenceGrpcService(ModelRepository repository, String serverName) {
+        this(repository, serverName, BASE_EXTENSIONS);
+    }
+
+    /**
+     * Serves a loaded repository; {@code extensions} are what ServerMetadata advertises, so a server that
+     * adds endpoints (HTTP's binary tensors, shared memory) lists exactly what it implements.
+     */
+    public InferenceGrpcService(ModelRepository repository, String serverName, List<String> extensions) {
         this.repository = repository;
         this.serverName = serverName;
+        this.extensions = List.copyOf(extensions);
     }
 
     private ModelRepository repo() {
@@ -56,7 +67,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     public void serverMetadata(GrpcService.ServerMetadataRequest request,
                                StreamObserver<GrpcService.ServerMetadataResponse> out) {
         reply(out, GrpcService.ServerMetadataResponse.newBuilder().setName(serverName).setVersion(VERSION)
-                .addAllExtensions(EXTENSIONS).build());
+                .addAllExtensions(extensions).build());
     }
 
     @Override
@@ -118,6 +129,10 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     public void repositoryIndex(GrpcService.RepositoryIndexRequest request,
                                 StreamObserver<GrpcService.RepositoryIndexResponse> out) {
         guarded(out, () -> {
+            if (!request.getRepositoryName().isEmpty()) {
+                // Triton serves one repository and refuses to select one by name (TRITONSERVER_ERROR_UNSUPPORTED).
+                throw new InferenceException(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
+            }
             GrpcService.RepositoryIndexResponse.Builder b = GrpcService.RepositoryIndexResponse.newBuilder();
             for (ModelEntry e : repo().index()) {
                 if (request.getReady() && e.state() != ModelState.READY) {

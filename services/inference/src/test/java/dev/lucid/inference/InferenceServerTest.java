@@ -78,7 +78,8 @@ class InferenceServerTest {
         assertFalse(client.serverReady(), "broken model directories make the server not ready");
         GrpcService.ServerMetadataResponse md = client.serverMetadata();
         assertEquals("lucid-inference", md.getName());
-        assertTrue(md.getExtensionsList().contains("statistics"));
+        assertEquals(List.of("model_configuration", "statistics"), md.getExtensionsList(),
+                "only what is implemented");
         assertTrue(client.modelReady("simple_add"));
         assertFalse(client.modelReady("corrupt_model"));
         assertFalse(client.modelReady("no_such_model"));
@@ -318,6 +319,22 @@ class InferenceServerTest {
         assertTrue(executions < inferences, "expected fewer executions than inferences, got " + executions);
         assertTrue(after.getBatchStatsList().stream().anyMatch(s -> s.getBatchSize() > 1));
         assertEquals(after.getInferenceStats().getSuccess().getCount(), after.getInferenceStats().getQueue().getCount());
+        // Triton's semantics: compute phases are counted per request, each credited its execution's duration.
+        GrpcService.InferStatistics is = after.getInferenceStats();
+        assertEquals(is.getSuccess().getCount(), is.getComputeInput().getCount());
+        assertEquals(is.getSuccess().getCount(), is.getComputeInfer().getCount());
+        assertEquals(is.getSuccess().getCount(), is.getComputeOutput().getCount());
+        long batchInferNs = after.getBatchStatsList().stream().mapToLong(s -> s.getComputeInfer().getNs()).sum();
+        assertTrue(is.getComputeInfer().getNs() > batchInferNs,
+                "merged requests each count the execution: " + is.getComputeInfer().getNs() + " vs " + batchInferNs);
+    }
+
+    @Test
+    void repositoryNameIsRefusedAsTritonDoes() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.repositoryIndex(
+                GrpcService.RepositoryIndexRequest.newBuilder().setRepositoryName("models").build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+        assertEquals("'repository_name' specification is not supported", e.getStatus().getDescription());
     }
 
     private static InferenceRequest request(float[] a, float[] b) {
