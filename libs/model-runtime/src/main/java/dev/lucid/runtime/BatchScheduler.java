@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * requests (same non-batch shapes and outputs) until {@code max_batch_size} items or a preferred
  * batch size is reached, runs them as one execution and splits the outputs back per request.
  * Each instance ({@code instance_group.count}) is one worker thread with its own ONNX session.
+ * When a merged batch fails, its requests are re-run one by one (batch fault isolation), so only
+ * the requests that fail on their own are answered with an error.
  */
 final class BatchScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
@@ -155,6 +157,7 @@ final class BatchScheduler implements AutoCloseable {
         }
         ValidatedRequest first = batch.get(0).request();
         Map<String, OnnxTensor> ortInputs = new LinkedHashMap<>();
+        boolean isolate = false;
         try {
             for (Map.Entry<String, Tensor> e : first.inputs().entrySet()) {
                 List<Tensor> parts = new ArrayList<>(batch.size());
@@ -190,15 +193,23 @@ final class BatchScheduler implements AutoCloseable {
                     : new InferenceException(Status.Code.INTERNAL, "model '" + config.getName() + "' failed: "
                     + e.getMessage(), e);
             if (!(e instanceof InferenceException)) {
-                LOG.warnf(e, "execution of model '%s' failed", config.getName());
+                LOG.warnf(e, "execution of model '%s' failed (%d requests)", config.getName(), batch.size());
             }
+            isolate = batch.size() > 1; // re-run after this batch's ORT tensors are closed
             long now = System.nanoTime();
-            for (Pending p : batch) {
-                stats.recordFailure(now - p.enqueuedNs());
-                p.result().completeExceptionally(ie);
+            for (int i = 0; i < batch.size() && !isolate; i++) {
+                stats.recordFailure(now - batch.get(i).enqueuedNs());
+                batch.get(i).result().completeExceptionally(ie);
             }
         } finally {
             ortInputs.values().forEach(OnnxTensor::close);
+            if (isolate) {
+                // One bad request must not fail its merged neighbours: re-run each alone, so only the bad ones fail.
+                stats.recordIsolation();
+                for (Pending p : batch) {
+                    execute(instance, List.of(p), buffers);
+                }
+            }
         }
     }
 

@@ -53,6 +53,7 @@ public final class ModelStats {
     public final Duration computeOutput = new Duration();
     private final LongAdder inferenceCount = new LongAdder();
     private final LongAdder executionCount = new LongAdder();
+    private final LongAdder isolations = new LongAdder();
     private final AtomicLong lastInferenceMs = new AtomicLong();
     private final ConcurrentHashMap<Integer, BatchStat> byBatchSize = new ConcurrentHashMap<>();
 
@@ -83,6 +84,16 @@ public final class ModelStats {
     void recordFailure(long totalNs) {
         fail.add(totalNs);
         lastInferenceMs.set(System.currentTimeMillis());
+    }
+
+    /** Records that a failed merged batch was re-run request by request. */
+    void recordIsolation() {
+        isolations.increment();
+    }
+
+    /** Failed merged batches whose requests were re-run one by one. */
+    public long isolationCount() {
+        return isolations.sum();
     }
 
     /** Batch items inferred successfully. */

@@ -44,7 +44,7 @@ class ModelRepositoryTest {
     void loadsEveryTestModel() {
         assertTrue(repo.allReady(), repo.index().toString());
         assertEquals(List.of("conv_stack", "fixed_matmul", "half_scale", "image_u8", "int_types", "simple_add",
-                "string_echo", "toy_clip_image", "toy_clip_text", "toy_denoiser", "toy_inception", "toy_pipeline", "toy_safety",
+                "string_echo", "token_embedding", "toy_clip_image", "toy_clip_text", "toy_denoiser", "toy_inception", "toy_pipeline", "toy_safety",
                 "toy_text_encoder"), repo.index().stream().map(ModelEntry::name).toList());
         assertEquals(List.of("2"), repo.versions("simple_add"));
         assertEquals(64, repo.get("simple_add", "").sha256().length());

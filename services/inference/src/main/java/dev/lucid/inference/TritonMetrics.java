@@ -49,6 +49,9 @@ public class TritonMetrics {
                     tags, s, x -> x.computeInfer.nanos() / 1000.0);
             gauge("nv_inference_compute_output_duration_us", "Cumulative inference compute output duration in microseconds",
                     tags, s, x -> x.computeOutput.nanos() / 1000.0);
+            gauge("lucid_inference_batch_isolation_count",
+                    "Failed merged batches whose requests were re-run one by one, so only the bad ones failed",
+                    tags, s, ModelStats::isolationCount);
             Gauge.builder("nv_inference_pending_request_count", m, ServedModel::pending)
                     .description("Instantaneous number of pending requests awaiting execution per-model")
                     .tags(tags).register(registry);

@@ -330,6 +330,44 @@ class InferenceServerTest {
     }
 
     @Test
+    void oneBadRequestInAMergedBatchFailsAlone() throws Exception {
+        double isolationsBefore = isolations("token_embedding");
+        int n = 32;
+        int bad = 13;
+        List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long id = i == bad ? 99 : i; // the table has 32 rows: 99 makes ONNX Runtime's Gather fail
+            futures.add(unchecked.inferAsync(InferenceRequest.builder("token_embedding")
+                    .input(Tensor.ofLongs("input_ids", TensorShape.of(1, 4), id, id, 0, 1)).build()));
+        }
+        int failed = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                float[] e = futures.get(i).get().output("embeddings").floats();
+                assertEquals(i, e[0], "request " + i);
+                assertEquals(-i, e[1], "request " + i);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed++;
+                assertEquals(bad, i, "only the bad request fails: " + e.getCause().getMessage());
+                assertEquals(Status.Code.INTERNAL, ((KServeException) e.getCause()).code());
+            }
+        }
+        assertEquals(1, failed);
+        GrpcService.ModelStatistics s = client.modelStatistics("token_embedding").get(0);
+        assertEquals(1, s.getInferenceStats().getFail().getCount());
+        // The bad request was merged with others (the failed batch is not in batch_stats: only successes are).
+        assertTrue(isolations("token_embedding") > isolationsBefore, "the merged batch was isolated");
+        assertTrue(s.getExecutionCount() > 1, "re-run one by one");
+    }
+
+    private static double isolations(String model) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String key = "lucid_inference_batch_isolation_count{model=\"" + model + "\",version=\"1\"} ";
+        return metrics.lines().filter(l -> l.startsWith(key))
+                .mapToDouble(l -> Double.parseDouble(l.substring(key.length()))).findFirst().orElseThrow();
+    }
+
+    @Test
     void repositoryNameIsRefusedAsTritonDoes() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.repositoryIndex(
                 GrpcService.RepositoryIndexRequest.newBuilder().setRepositoryName("models").build()));
