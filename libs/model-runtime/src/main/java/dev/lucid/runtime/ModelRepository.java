@@ -30,6 +30,7 @@ public final class ModelRepository implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final Map<String, TreeMap<Long, ServedModel>> served = new ConcurrentSkipListMap<>();
     private final Map<String, ModelEntry> failed = new ConcurrentSkipListMap<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ModelRepository(Path root, int defaultIntraOpThreads, VersionHasher hasher) {
         this.root = root;
@@ -202,6 +203,27 @@ public final class ModelRepository implements AutoCloseable {
         List<ModelEntry> out = new ArrayList<>();
         byName.values().forEach(out::addAll);
         return out;
+    }
+
+    /** Whether a model has a ready (served) version. */
+    public boolean isReady(String name) {
+        TreeMap<Long, ServedModel> versions = served.get(name);
+        return versions != null && !versions.isEmpty();
+    }
+
+    /** Runs {@code listener} after every change of the served models (load, reload, unload). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void fireChanged() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "repository change listener failed");
+            }
+        }
     }
 
     /** Whether every model directory loaded. */

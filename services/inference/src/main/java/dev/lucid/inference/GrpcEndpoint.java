@@ -30,6 +30,7 @@ public class GrpcEndpoint {
     private final InferenceConfig config;
     private final RepositoryHolder holder;
     private Server server;
+    private ModelHealth health;
 
     GrpcEndpoint(InferenceConfig config, RepositoryHolder holder) {
         this.config = config;
@@ -37,12 +38,14 @@ public class GrpcEndpoint {
     }
 
     void start(@Observes @Priority(10) StartupEvent ev) {
+        health = new ModelHealth(holder.repository());
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .directExecutor()
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .flowControlWindow(FLOW_CONTROL_WINDOW)
                     .addService(new InferenceGrpcService(holder.repository(), config.serverName()))
+                    .addService(health.service())
                     .build()
                     .start();
         } catch (IOException e) {
@@ -52,6 +55,9 @@ public class GrpcEndpoint {
     }
 
     void stop(@Observes ShutdownEvent ev) {
+        if (health != null) {
+            health.shutdown();
+        }
         if (server != null) {
             server.shutdown();
             try {

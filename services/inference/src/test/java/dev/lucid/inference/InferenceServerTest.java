@@ -13,6 +13,9 @@ import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcService;
 import inference.ModelConfigOuterClass.ModelConfig;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -365,6 +368,29 @@ class InferenceServerTest {
         String key = "lucid_inference_batch_isolation_count{model=\"" + model + "\",version=\"1\"} ";
         return metrics.lines().filter(l -> l.startsWith(key))
                 .mapToDouble(l -> Double.parseDouble(l.substring(key.length()))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void grpcHealthReflectsServerAndModelReadiness() {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(raw);
+        assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING,
+                health.check(HealthCheckRequest.newBuilder().setService("").build()).getStatus(),
+                "broken model directories make the server not ready, as ServerReady says");
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                health.check(HealthCheckRequest.newBuilder().setService("simple_add").build()).getStatus());
+        assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING,
+                health.check(HealthCheckRequest.newBuilder().setService("corrupt_model").build()).getStatus());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> health.check(HealthCheckRequest.newBuilder().setService("no_such_model").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        java.util.Iterator<HealthCheckResponse> watch = HealthGrpc.newBlockingStub(raw)
+                .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                .watch(HealthCheckRequest.newBuilder().setService("string_echo").build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, watch.next().getStatus());
+        java.util.Iterator<HealthCheckResponse> unknown = HealthGrpc.newBlockingStub(raw)
+                .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                .watch(HealthCheckRequest.newBuilder().setService("no_such_model").build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVICE_UNKNOWN, unknown.next().getStatus());
     }
 
     @Test
