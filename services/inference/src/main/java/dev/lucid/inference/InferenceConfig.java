@@ -27,6 +27,10 @@ public interface InferenceConfig {
     @WithDefault("268435456")
     int maxMessageBytes();
 
+    /** Largest HTTP request body (KServe v2 REST) in bytes; larger ones are answered 413. */
+    @WithDefault("268435456")
+    int maxHttpBodyBytes();
+
     /** Name reported by ServerMetadata. */
     @WithDefault("lucid-inference")
     String serverName();

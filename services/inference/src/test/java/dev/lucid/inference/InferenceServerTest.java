@@ -81,7 +81,8 @@ class InferenceServerTest {
         assertFalse(client.serverReady(), "broken model directories make the server not ready");
         GrpcService.ServerMetadataResponse md = client.serverMetadata();
         assertEquals("lucid-inference", md.getName());
-        assertEquals(List.of("model_configuration", "statistics"), md.getExtensionsList(),
+        assertEquals(List.of("model_configuration", "statistics", "binary_tensor_data"),
+                md.getExtensionsList(),
                 "only what is implemented");
         assertTrue(client.modelReady("simple_add"));
         assertFalse(client.modelReady("corrupt_model"));
