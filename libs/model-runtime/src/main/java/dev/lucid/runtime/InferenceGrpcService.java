@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionException;
 /**
  * The KServe v2 / Triton gRPC endpoints. Inference never blocks the gRPC thread: the request is
  * decoded and validated, queued on the model's scheduler, and answered from the worker that ran it.
- * RPCs this server does not offer (repository load/unload, shared memory, trace and log settings,
- * streaming) answer UNIMPLEMENTED through the generated base class.
+ * System shared memory is served when a registry is given. RPCs this server does not offer (CUDA shared
+ * memory, trace and log settings, streaming) answer UNIMPLEMENTED through the generated base class.
  */
 public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     private static final Logger LOG = Logger.getLogger(InferenceGrpcService.class);
@@ -32,20 +32,27 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     private final ModelRepository repository;
     private final String serverName;
     private final List<String> extensions;
+    private final SharedMemoryRegistry shm;
 
     /** Serves a loaded repository under a server name. */
     public InferenceGrpcService(ModelRepository repository, String serverName) {
-        this(repository, serverName, BASE_EXTENSIONS);
+        this(repository, serverName, BASE_EXTENSIONS, null);
     }
 
     /**
      * Serves a loaded repository; {@code extensions} are what ServerMetadata advertises, so a server that
      * adds endpoints (HTTP's binary tensors, shared memory) lists exactly what it implements.
      */
-    public InferenceGrpcService(ModelRepository repository, String serverName, List<String> extensions) {
+    public InferenceGrpcService(ModelRepository repository, String serverName, List<String> extensions,
+                                SharedMemoryRegistry shm) {
         this.repository = repository;
         this.serverName = serverName;
-        this.extensions = List.copyOf(extensions);
+        this.shm = shm;
+        List<String> all = new ArrayList<>(extensions);
+        if (shm != null && !all.contains("system_shared_memory")) {
+            all.add("system_shared_memory");
+        }
+        this.extensions = List.copyOf(all);
     }
 
     private ModelRepository repo() {
@@ -147,18 +154,16 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
     @Override
     public void modelInfer(GrpcService.ModelInferRequest request, StreamObserver<GrpcService.ModelInferResponse> out) {
-        ServedModel model;
-        List<String> requested = new ArrayList<>(request.getOutputsCount());
         try {
-            model = repo().get(request.getModelName(), request.getModelVersion());
-            List<Tensor> inputs = TensorCodec.decodeInputs(request);
-            request.getOutputsList().forEach(o -> requested.add(o.getName()));
-            model.infer(inputs, requested).whenComplete((outputs, error) -> {
+            ServedModel model = repo().get(request.getModelName(), request.getModelVersion());
+            List<Tensor> inputs = InferMessages.inputs(request, shm);
+            Map<String, InferMessages.OutputTarget> targets = InferMessages.outputs(request, shm);
+            model.infer(inputs, new ArrayList<>(targets.keySet())).whenComplete((outputs, error) -> {
                 if (error != null) {
                     fail(out, error);
                 } else {
                     try {
-                        out.onNext(response(request, model, outputs));
+                        out.onNext(InferMessages.response(request, model, outputs, targets, shm));
                         out.onCompleted();
                     } catch (RuntimeException e) {
                         fail(out, e);
@@ -170,16 +175,39 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         }
     }
 
-    private static GrpcService.ModelInferResponse response(GrpcService.ModelInferRequest request, ServedModel model,
-                                                           Map<String, Tensor> outputs) {
-        GrpcService.ModelInferResponse.Builder b = GrpcService.ModelInferResponse.newBuilder()
-                .setModelName(model.name())
-                .setModelVersion(model.version())
-                .setId(request.getId());
-        for (Tensor t : outputs.values()) {
-            TensorCodec.addRawOutput(b, t);
+    @Override
+    public void systemSharedMemoryRegister(GrpcService.SystemSharedMemoryRegisterRequest request,
+                                           StreamObserver<GrpcService.SystemSharedMemoryRegisterResponse> out) {
+        guarded(out, () -> {
+            sharedMemory().register(request.getName(), request.getKey(), request.getOffset(), request.getByteSize());
+            return GrpcService.SystemSharedMemoryRegisterResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryStatus(GrpcService.SystemSharedMemoryStatusRequest request,
+                                         StreamObserver<GrpcService.SystemSharedMemoryStatusResponse> out) {
+        guarded(out, () -> {
+            GrpcService.SystemSharedMemoryStatusResponse.Builder b = GrpcService.SystemSharedMemoryStatusResponse.newBuilder();
+            sharedMemory().status(request.getName()).forEach(r -> b.putRegions(r.getName(), r));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryUnregister(GrpcService.SystemSharedMemoryUnregisterRequest request,
+                                             StreamObserver<GrpcService.SystemSharedMemoryUnregisterResponse> out) {
+        guarded(out, () -> {
+            sharedMemory().unregister(request.getName());
+            return GrpcService.SystemSharedMemoryUnregisterResponse.getDefaultInstance();
+        });
+    }
+
+    private SharedMemoryRegistry sharedMemory() {
+        if (shm == null) {
+            throw new InferenceException(Status.Code.UNIMPLEMENTED, "system shared memory is not enabled on this server");
         }
-        return b.build();
+        return shm;
     }
 
     private static <T> void reply(StreamObserver<T> out, T value) {

@@ -1,8 +1,10 @@
 package dev.lucid.inference;
 
 import dev.lucid.runtime.InferenceGrpcService;
+import dev.lucid.runtime.SharedMemoryRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +30,9 @@ public class InferenceApi {
     /** The service (created on first use). */
     public synchronized InferenceGrpcService service() {
         if (service == null) {
-            service = new InferenceGrpcService(holder.repository(), config.serverName(), extensions());
+            String shmRoot = config.systemSharedMemoryRoot().trim();
+            service = new InferenceGrpcService(holder.repository(), config.serverName(), extensions(),
+                    shmRoot.isEmpty() ? null : new SharedMemoryRegistry(Path.of(shmRoot)));
         }
         return service;
     }

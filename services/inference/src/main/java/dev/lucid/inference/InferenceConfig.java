@@ -31,6 +31,13 @@ public interface InferenceConfig {
     @WithDefault("268435456")
     int maxHttpBodyBytes();
 
+    /**
+     * Where POSIX shared memory objects live ({@code shm_open} keys resolve under it); empty disables
+     * Triton's system shared memory extension.
+     */
+    @WithDefault("/dev/shm")
+    String systemSharedMemoryRoot();
+
     /** Name reported by ServerMetadata. */
     @WithDefault("lucid-inference")
     String serverName();

@@ -80,6 +80,17 @@ public class RestApi {
         router.get("/v2/models/stats").order(-1).handler(ctx -> unary(ctx, service()::modelStatistics,
                 GrpcService.ModelStatisticsRequest.getDefaultInstance(), ProtoJson::toJson));
         router.post("/v2/repository/index").handler(this::index);
+        router.get("/v2/systemsharedmemory/status").handler(ctx -> shmStatus(ctx, ""));
+        router.get("/v2/systemsharedmemory/region/:region/status").handler(ctx -> shmStatus(ctx, ctx.pathParam("region")));
+        router.post("/v2/systemsharedmemory/region/:region/register").handler(this::shmRegister);
+        router.post("/v2/systemsharedmemory/region/:region/unregister").handler(ctx -> unary(ctx,
+                service()::systemSharedMemoryUnregister, GrpcService.SystemSharedMemoryUnregisterRequest.newBuilder()
+                        .setName(ctx.pathParam("region")).build(), r -> JSON.createObjectNode()));
+        router.post("/v2/systemsharedmemory/unregister").handler(ctx -> unary(ctx,
+                service()::systemSharedMemoryUnregister, GrpcService.SystemSharedMemoryUnregisterRequest.getDefaultInstance(),
+                r -> JSON.createObjectNode()));
+        router.route("/v2/cudasharedmemory/*").handler(ctx -> error(ctx, 501,
+                "CUDA shared memory is not supported: this server runs on CPU"));
         router.route("/v2/*").last().handler(ctx -> error(ctx, 404,
                 "no endpoint " + ctx.request().method() + " " + ctx.request().path()));
     }
@@ -123,6 +134,29 @@ public class RestApi {
             r.getModelsList().forEach(m -> a.add(ProtoJson.toJson(m)));
             return a;
         });
+    }
+
+    private void shmStatus(RoutingContext ctx, String region) {
+        unary(ctx, service()::systemSharedMemoryStatus,
+                GrpcService.SystemSharedMemoryStatusRequest.newBuilder().setName(region).build(), r -> {
+                    ArrayNode a = JSON.createArrayNode();
+                    r.getRegionsMap().values().forEach(s -> a.add(ProtoJson.toJson(s)));
+                    return a;
+                });
+    }
+
+    private void shmRegister(RoutingContext ctx) {
+        JsonNode body = jsonBody(ctx);
+        if (body == null || !body.isObject() || !body.path("key").isTextual() || !body.path("byte_size").canConvertToLong()
+                || !body.path("byte_size").isIntegralNumber()
+                || body.has("offset") && !(body.get("offset").isIntegralNumber() && body.get("offset").canConvertToLong())) {
+            error(ctx, 400, "register needs a JSON object with 'key' (string), 'byte_size' and optional 'offset' (integers)");
+            return;
+        }
+        unary(ctx, service()::systemSharedMemoryRegister, GrpcService.SystemSharedMemoryRegisterRequest.newBuilder()
+                .setName(ctx.pathParam("region")).setKey(body.get("key").textValue())
+                .setOffset(body.path("offset").asLong(0)).setByteSize(body.get("byte_size").asLong()).build(),
+                r -> JSON.createObjectNode());
     }
 
     private void infer(RoutingContext ctx) {

@@ -81,7 +81,7 @@ class InferenceServerTest {
         assertFalse(client.serverReady(), "broken model directories make the server not ready");
         GrpcService.ServerMetadataResponse md = client.serverMetadata();
         assertEquals("lucid-inference", md.getName());
-        assertEquals(List.of("model_configuration", "statistics", "binary_tensor_data"),
+        assertEquals(List.of("model_configuration", "statistics", "binary_tensor_data", "system_shared_memory"),
                 md.getExtensionsList(),
                 "only what is implemented");
         assertTrue(client.modelReady("simple_add"));
@@ -442,8 +442,8 @@ class InferenceServerTest {
     @Test
     void unimplementedRpcsSayUnimplemented() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> stub.repositoryModelLoad(GrpcService.RepositoryModelLoadRequest.newBuilder()
-                        .setModelName("simple_add").build()));
+                () -> stub.cudaSharedMemoryRegister(GrpcService.CudaSharedMemoryRegisterRequest.newBuilder()
+                        .setName("gpu").build()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
         assertEquals("hi", new String("hi".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
     }
