@@ -50,6 +50,9 @@ final class BatchScheduler implements AutoCloseable {
     private final Map<String, ModelInput> inputsByName = new HashMap<>();
     private final Map<String, ModelOutput> outputsByName = new HashMap<>();
     private volatile boolean closed;
+    private volatile boolean retiring;
+    /** Requests accepted and not yet answered: a retiring scheduler closes when it reaches 0. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     BatchScheduler(ModelConfig config, List<OnnxModelFile> instances, ModelStats stats) {
         this.config = config;
@@ -75,10 +78,12 @@ final class BatchScheduler implements AutoCloseable {
     /** Queues a request; the future completes with its outputs or an {@link InferenceException}. */
     CompletableFuture<Map<String, Tensor>> submit(ValidatedRequest request) {
         CompletableFuture<Map<String, Tensor>> f = new CompletableFuture<>();
-        if (closed) {
+        if (closed || retiring) {
             f.completeExceptionally(InferenceException.unavailable("model '" + config.getName() + "' is unloading"));
             return f;
         }
+        inFlight.incrementAndGet();
+        f.whenComplete((r, e) -> inFlight.decrementAndGet());
         if (!queue.offer(new Pending(request, System.nanoTime(), f))) {
             f.completeExceptionally(new InferenceException(Status.Code.RESOURCE_EXHAUSTED,
                     "queue of model '" + config.getName() + "' is full (" + queue.size() + " requests)"));
@@ -243,6 +248,26 @@ final class BatchScheduler implements AutoCloseable {
             api = api.prepend(total);
         }
         return new Tensor(t.name(), t.dataType(), api, t.rawData());
+    }
+
+    /**
+     * Stops taking requests; a background thread closes the scheduler once every accepted request has been
+     * answered, so requests in flight during a reload or unload finish on this version.
+     */
+    void retire() {
+        retiring = true;
+        Thread t = new Thread(() -> {
+            while (inFlight.get() > 0 && !closed) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            close();
+        }, "retire-" + config.getName());
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

@@ -33,10 +33,17 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     private final String serverName;
     private final List<String> extensions;
     private final SharedMemoryRegistry shm;
+    private final boolean explicitModelControl;
+    /** Loads run here, not on the transport thread that received the call (opening a model takes seconds). */
+    private final java.util.concurrent.ExecutorService control = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "model-control");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Serves a loaded repository under a server name. */
     public InferenceGrpcService(ModelRepository repository, String serverName) {
-        this(repository, serverName, BASE_EXTENSIONS, null);
+        this(repository, serverName, BASE_EXTENSIONS, null, false);
     }
 
     /**
@@ -44,13 +51,17 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
      * adds endpoints (HTTP's binary tensors, shared memory) lists exactly what it implements.
      */
     public InferenceGrpcService(ModelRepository repository, String serverName, List<String> extensions,
-                                SharedMemoryRegistry shm) {
+                                SharedMemoryRegistry shm, boolean explicitModelControl) {
         this.repository = repository;
         this.serverName = serverName;
         this.shm = shm;
+        this.explicitModelControl = explicitModelControl;
         List<String> all = new ArrayList<>(extensions);
         if (shm != null && !all.contains("system_shared_memory")) {
             all.add("system_shared_memory");
+        }
+        if (explicitModelControl && !all.contains("model_repository")) {
+            all.add("model_repository");
         }
         this.extensions = List.copyOf(all);
     }
@@ -173,6 +184,50 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         } catch (RuntimeException e) {
             fail(out, e);
         }
+    }
+
+    @Override
+    public void repositoryModelLoad(GrpcService.RepositoryModelLoadRequest request,
+                                    StreamObserver<GrpcService.RepositoryModelLoadResponse> out) {
+        modelControl(out, request.getRepositoryName(), request.getParametersMap().keySet(),
+                () -> repo().loadModel(request.getModelName()), GrpcService.RepositoryModelLoadResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void repositoryModelUnload(GrpcService.RepositoryModelUnloadRequest request,
+                                      StreamObserver<GrpcService.RepositoryModelUnloadResponse> out) {
+        modelControl(out, request.getRepositoryName(), request.getParametersMap().keySet(),
+                () -> repo().unloadModel(request.getModelName()),
+                GrpcService.RepositoryModelUnloadResponse.getDefaultInstance());
+    }
+
+    private <T> void modelControl(StreamObserver<T> out, String repositoryName, java.util.Set<String> parameters,
+                                  Runnable action, T answer) {
+        try {
+            if (!repositoryName.isEmpty()) {
+                throw new InferenceException(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
+            }
+            if (!explicitModelControl) {
+                throw InferenceException.unavailable("explicit model load / unload is not allowed if polling is enabled"
+                        + " (this server runs in model control mode 'none')");
+            }
+            if (!parameters.isEmpty()) {
+                throw InferenceException.invalid("parameter '" + parameters.iterator().next()
+                        + "' is not supported: models load from the repository as they are");
+            }
+        } catch (InferenceException e) {
+            fail(out, e);
+            return;
+        }
+        control.execute(() -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                fail(out, e);
+                return;
+            }
+            reply(out, answer);
+        });
     }
 
     @Override

@@ -27,12 +27,22 @@ public class InferenceApi {
         return l;
     }
 
+    /** Whether RepositoryModelLoad/Unload are served ({@code lucid.inference.model-control-mode=explicit}). */
+    boolean explicitModelControl() {
+        String mode = config.modelControlMode().trim();
+        if (!mode.equals("none") && !mode.equals("explicit")) {
+            throw new IllegalArgumentException("lucid.inference.model-control-mode must be 'none' or 'explicit', got '"
+                    + mode + "'");
+        }
+        return mode.equals("explicit");
+    }
+
     /** The service (created on first use). */
     public synchronized InferenceGrpcService service() {
         if (service == null) {
             String shmRoot = config.systemSharedMemoryRoot().trim();
             service = new InferenceGrpcService(holder.repository(), config.serverName(), extensions(),
-                    shmRoot.isEmpty() ? null : new SharedMemoryRegistry(Path.of(shmRoot)));
+                    shmRoot.isEmpty() ? null : new SharedMemoryRegistry(Path.of(shmRoot)), explicitModelControl());
         }
         return service;
     }

@@ -38,6 +38,13 @@ public interface InferenceConfig {
     @WithDefault("/dev/shm")
     String systemSharedMemoryRoot();
 
+    /**
+     * Triton's model control mode: {@code none} (the repository is loaded at startup and stays as it is) or
+     * {@code explicit} (RepositoryModelLoad/Unload reload and unload models while serving).
+     */
+    @WithDefault("none")
+    String modelControlMode();
+
     /** Name reported by ServerMetadata. */
     @WithDefault("lucid-inference")
     String serverName();

@@ -80,6 +80,8 @@ public class RestApi {
         router.get("/v2/models/stats").order(-1).handler(ctx -> unary(ctx, service()::modelStatistics,
                 GrpcService.ModelStatisticsRequest.getDefaultInstance(), ProtoJson::toJson));
         router.post("/v2/repository/index").handler(this::index);
+        router.post("/v2/repository/models/:model/load").handler(ctx -> modelControl(ctx, true));
+        router.post("/v2/repository/models/:model/unload").handler(ctx -> modelControl(ctx, false));
         router.get("/v2/systemsharedmemory/status").handler(ctx -> shmStatus(ctx, ""));
         router.get("/v2/systemsharedmemory/region/:region/status").handler(ctx -> shmStatus(ctx, ctx.pathParam("region")));
         router.post("/v2/systemsharedmemory/region/:region/register").handler(this::shmRegister);
@@ -134,6 +136,24 @@ public class RestApi {
             r.getModelsList().forEach(m -> a.add(ProtoJson.toJson(m)));
             return a;
         });
+    }
+
+    /** Load or unload; a body's "parameters" are passed on (and refused there: none is supported). */
+    private void modelControl(RoutingContext ctx, boolean load) {
+        JsonNode body = jsonBody(ctx);
+        java.util.Map<String, GrpcService.ModelRepositoryParameter> params = new java.util.LinkedHashMap<>();
+        if (body != null && body.has("parameters")) {
+            body.get("parameters").fieldNames().forEachRemaining(k -> params.put(k,
+                    GrpcService.ModelRepositoryParameter.newBuilder().setStringParam(body.get("parameters").get(k).toString())
+                            .build()));
+        }
+        if (load) {
+            unary(ctx, service()::repositoryModelLoad, GrpcService.RepositoryModelLoadRequest.newBuilder()
+                    .setModelName(model(ctx)).putAllParameters(params).build(), r -> JSON.createObjectNode());
+        } else {
+            unary(ctx, service()::repositoryModelUnload, GrpcService.RepositoryModelUnloadRequest.newBuilder()
+                    .setModelName(model(ctx)).putAllParameters(params).build(), r -> JSON.createObjectNode());
+        }
     }
 
     private void shmStatus(RoutingContext ctx, String region) {

@@ -81,7 +81,7 @@ class InferenceServerTest {
         assertFalse(client.serverReady(), "broken model directories make the server not ready");
         GrpcService.ServerMetadataResponse md = client.serverMetadata();
         assertEquals("lucid-inference", md.getName());
-        assertEquals(List.of("model_configuration", "statistics", "binary_tensor_data", "system_shared_memory"),
+        assertEquals(List.of("model_configuration", "statistics", "binary_tensor_data", "system_shared_memory", "model_repository"),
                 md.getExtensionsList(),
                 "only what is implemented");
         assertTrue(client.modelReady("simple_add"));

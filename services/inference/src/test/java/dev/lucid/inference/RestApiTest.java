@@ -90,7 +90,7 @@ class RestApiTest {
     void serverMetadataAndHealth() throws Exception {
         JsonNode md = get("/v2").json();
         assertEquals("lucid-inference", md.get("name").asText());
-        assertEquals("[\"model_configuration\",\"statistics\",\"binary_tensor_data\",\"system_shared_memory\"]",
+        assertEquals("[\"model_configuration\",\"statistics\",\"binary_tensor_data\",\"system_shared_memory\",\"model_repository\"]",
                 md.get("extensions").toString());
         assertEquals(200, get("/v2/health/live").status());
         assertEquals(400, get("/v2/health/ready").status(), "broken model directories make the server not ready");
