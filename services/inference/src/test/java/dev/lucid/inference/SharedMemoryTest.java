@@ -60,6 +60,17 @@ class SharedMemoryTest {
         return p;
     }
 
+    /** A fresh 4 kB object holding two 64-byte inputs at offsets 0 and 64, with no region registered. */
+    static Path inputsAt0And64(byte[] first, byte[] second) throws Exception {
+        Path file = object(4096);
+        unregisterAll();
+        byte[] content = new byte[4096];
+        System.arraycopy(first, 0, content, 0, 64);
+        System.arraycopy(second, 0, content, 64, 64);
+        Files.write(file, content);
+        return file;
+    }
+
     static void register(String name, long offset, long size) {
         stub.systemSharedMemoryRegister(GrpcService.SystemSharedMemoryRegisterRequest.newBuilder()
                 .setName(name).setKey(KEY).setOffset(offset).setByteSize(size).build());
@@ -101,12 +112,7 @@ class SharedMemoryTest {
 
     @Test
     void inputsAndOutputsInRegions() throws Exception {
-        Path file = object(4096);
-        unregisterAll();
-        byte[] content = new byte[4096];
-        System.arraycopy(floats(0, 0.5f), 0, content, 0, 64);
-        System.arraycopy(floats(10, -1f), 0, content, 64, 64);
-        Files.write(file, content);
+        Path file = inputsAt0And64(floats(0, 0.5f), floats(10, -1f));
         register("in", 0, 128);
         register("out", 1024, 256);
         ModelInferRequest r = ModelInferRequest.newBuilder().setModelName("simple_add")
@@ -195,12 +201,7 @@ class SharedMemoryTest {
 
     @Test
     void restEndpointsUseTheSameRegions() throws Exception {
-        Path file = object(4096);
-        unregisterAll();
-        byte[] content = new byte[4096];
-        System.arraycopy(floats(1, 1), 0, content, 0, 64);
-        System.arraycopy(floats(1, 1), 0, content, 64, 64);
-        Files.write(file, content);
+        Path file = inputsAt0And64(floats(1, 1), floats(1, 1));
         assertEquals(200, RestApiTest.post("/v2/systemsharedmemory/region/rest/register",
                 "{\"key\": \"" + KEY + "\", \"offset\": 0, \"byte_size\": 512}").status());
         RestApiTest.assertError(RestApiTest.post("/v2/systemsharedmemory/region/rest/register",
