@@ -211,7 +211,7 @@ final class RestInferCodec {
             o.getShapeList().forEach(shape::add);
             ByteString raw = i < r.getRawOutputContentsCount() ? r.getRawOutputContents(i) : ByteString.EMPTY;
             ObjectNode params = o.getParametersCount() > 0 ? j.putObject("parameters") : null;
-            o.getParametersMap().forEach((k, v) -> params.set(k, ProtoJson.toJson(v).elements().next()));
+            o.getParametersMap().forEach((k, v) -> params.set(k, parameterValue(v)));
             if (o.containsParameters("shared_memory_region")) {
                 continue; // the data is in the client's region
             }
@@ -343,6 +343,18 @@ final class RestInferCodec {
             throw InferenceException.invalid("input '" + name + "': 'data' holds a " + n.getNodeType()
                     + "; it must be an array of values");
         }
+    }
+
+    /** An output parameter as its JSON value (the set member of the oneof). */
+    private static JsonNode parameterValue(InferParameter p) {
+        return switch (p.getParameterChoiceCase()) {
+            case BOOL_PARAM -> JSON.getNodeFactory().booleanNode(p.getBoolParam());
+            case INT64_PARAM -> JSON.getNodeFactory().numberNode(p.getInt64Param());
+            case DOUBLE_PARAM -> JSON.getNodeFactory().numberNode(p.getDoubleParam());
+            case UINT64_PARAM -> JSON.getNodeFactory().numberNode(new BigInteger(Long.toUnsignedString(p.getUint64Param())));
+            case STRING_PARAM -> JSON.getNodeFactory().textNode(p.getStringParam());
+            default -> JSON.getNodeFactory().nullNode();
+        };
     }
 
     private static InferParameter parameter(JsonNode v, String where) {
