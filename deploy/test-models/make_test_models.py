@@ -256,6 +256,16 @@ def toy_inception(rng: np.random.Generator) -> onnx.GraphProto:
                              [fp32("features", ["B", 2048])], init)
 
 
+def token_embedding() -> onnx.GraphProto:
+    """input_ids (INT64 [B,4]) -> embeddings [B,4,2] = row id of a 32-row table (id, -id); ids outside
+    [-32, 31] make ONNX Runtime's Gather fail, so one bad request can sit in a merged batch."""
+    table = np.stack([np.arange(32), -np.arange(32)], axis=1).astype(np.float32)
+    nodes = [helper.make_node("Gather", ["table", "input_ids"], ["embeddings"], axis=0)]
+    return helper.make_graph(nodes, "token_embedding",
+                             [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["B", 4])],
+                             [fp32("embeddings", ["B", 4, 2])], [numpy_helper.from_array(table, "table")])
+
+
 def main() -> None:
     if ROOT.exists():
         shutil.rmtree(ROOT)
@@ -390,6 +400,15 @@ max_batch_size: 64
 input [ { name: "image" data_type: TYPE_FP32 format: FORMAT_NCHW dims: [ 3, 299, 299 ] } ]
 output [ { name: "features" data_type: TYPE_FP32 dims: [ 2048 ] } ]
 dynamic_batching { }
+""")
+    save("token_embedding", token_embedding(), """
+name: "token_embedding"
+platform: "onnxruntime_onnx"
+max_batch_size: 32
+input [ { name: "input_ids" data_type: TYPE_INT64 dims: [ 4 ] } ]
+output [ { name: "embeddings" data_type: TYPE_FP32 dims: [ 4, 2 ] } ]
+dynamic_batching { max_queue_delay_microseconds: 50000 }
+instance_group [ { kind: KIND_CPU count: 1 } ]
 """)
     print(f"wrote {sorted(p.name for p in ROOT.iterdir())} to {ROOT}")
 

@@ -48,8 +48,10 @@ public final class InferenceOverheadBenchmark {
         System.out.println("|---|---|---|---|---|---|---|");
         StringBuilder breakdown = new StringBuilder();
         StringBuilder throughput = new StringBuilder();
+        StringBuilder shared = new StringBuilder();
         try (OrtSession session = env.createSession(modelFile.toString(), opts);
-             KServeClient client = KServeClient.connect(host, port, ClientOptions.defaults())) {
+             KServeClient client = KServeClient.connect(host, port, ClientOptions.defaults());
+             KServeClient shmClient = KServeClient.connect(host, port, ClientOptions.defaults().withSharedMemory(8 << 20))) {
             for (int batch : new int[]{1, 8}) {
                 float[] input = new float[batch * 3 * 64 * 64];
                 Random rnd = new Random(batch);
@@ -61,9 +63,11 @@ public final class InferenceOverheadBenchmark {
                         .input(Tensor.ofFloats("image", TensorShape.of(shape), input)).build();
                 Histogram direct = new Histogram(3);
                 Histogram server = new Histogram(3);
-                for (int i = 0; i < 30; i++) { // warm-up of both paths (JIT)
+                Histogram serverShm = new Histogram(3);
+                for (int i = 0; i < 30; i++) { // warm-up of every path (JIT)
                     runDirect(env, session, input, shape);
                     client.infer(request).output("features").floats();
+                    shmClient.infer(request).output("features").floats();
                 }
                 var before = client.modelStatistics(MODEL).get(0).getInferenceStats();
                 for (int r = 0; r < rounds; r++) {
@@ -76,6 +80,11 @@ public final class InferenceOverheadBenchmark {
                         long t0 = System.nanoTime();
                         client.infer(request).output("features").floats();
                         server.recordValue(System.nanoTime() - t0);
+                    }
+                    for (int i = 0; i < perRound; i++) {
+                        long t0 = System.nanoTime();
+                        shmClient.infer(request).output("features").floats();
+                        serverShm.recordValue(System.nanoTime() - t0);
                     }
                 }
                 var after = client.modelStatistics(MODEL).get(0).getInferenceStats();
@@ -92,16 +101,27 @@ public final class InferenceOverheadBenchmark {
                 double sm = server.getMean() / 1e6;
                 System.out.printf("| %d | %.2f | %.2f | %+.1f%% | %.2f | %.2f | %+.1f%% |%n", batch, d50, s50,
                         100 * (s50 - d50) / d50, dm, sm, 100 * (sm - dm) / dm);
-                throughput.append(throughputRow(env, session, client, request, input, shape, batch,
+                double h50 = serverShm.getValueAtPercentile(50) / 1e6;
+                double hm = serverShm.getMean() / 1e6;
+                shared.append(String.format("| %d | %s | %.2f | %+.1f%% | %.2f | %+.1f%% |%n", batch,
+                        shmClient.usesSharedMemory() ? "yes" : "no (fell back to gRPC)", h50, 100 * (h50 - d50) / d50,
+                        hm, 100 * (hm - dm) / dm));
+                throughput.append(throughputRow(env, session, client, shmClient, request, input, shape, batch,
                         rounds * perRound));
             }
         }
         System.out.println();
+        System.out.println("With system shared memory (client option withSharedMemory; tensors in /dev/shm regions):");
+        System.out.println();
+        System.out.println("| batch | shared memory used | server p50 (ms) | overhead p50 | server mean (ms) | overhead mean |");
+        System.out.println("|---|---|---|---|---|---|");
+        System.out.print(shared);
+        System.out.println();
         System.out.println("Throughput: in-process calls one after another vs " + IN_FLIGHT
                 + " requests in flight to the server (transport overlaps compute):");
         System.out.println();
-        System.out.println("| batch | in-process (items/s) | server (items/s) | server / in-process |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| batch | in-process (items/s) | server (items/s) | server / in-process | server, shared memory (items/s) | shared memory / in-process |");
+        System.out.println("|---|---|---|---|---|---|");
         System.out.print(throughput);
         System.out.println();
         System.out.println("Server-side means per request during the latency rounds (ModelStatistics):");
@@ -114,13 +134,22 @@ public final class InferenceOverheadBenchmark {
     private static final int IN_FLIGHT = 2;
 
     private static String throughputRow(OrtEnvironment env, OrtSession session, KServeClient client,
-                                        InferenceRequest request, float[] input, long[] shape, int batch, int calls)
-            throws Exception {
+                                        KServeClient shmClient, InferenceRequest request, float[] input, long[] shape,
+                                        int batch, int calls) throws Exception {
         long t0 = System.nanoTime();
         for (int i = 0; i < calls; i++) {
             runDirect(env, session, input, shape);
         }
         double direct = (double) calls * batch / ((System.nanoTime() - t0) / 1e9);
+        double server = inFlightThroughput(client, request, batch, calls);
+        double shm = inFlightThroughput(shmClient, request, batch, calls);
+        return String.format("| %d | %.1f | %.1f | %.3f | %.1f | %.3f |%n", batch, direct, server, server / direct, shm,
+                shm / direct);
+    }
+
+    /** Items per second with {@link #IN_FLIGHT} requests in flight. */
+    private static double inFlightThroughput(KServeClient client, InferenceRequest request, int batch, int calls)
+            throws Exception {
         java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(IN_FLIGHT);
         java.util.List<java.util.concurrent.CompletableFuture<?>> all = new java.util.ArrayList<>();
         long t1 = System.nanoTime();
@@ -131,8 +160,7 @@ public final class InferenceOverheadBenchmark {
         for (java.util.concurrent.CompletableFuture<?> f : all) {
             f.get();
         }
-        double server = (double) calls * batch / ((System.nanoTime() - t1) / 1e9);
-        return String.format("| %d | %.1f | %.1f | %.3f |%n", batch, direct, server, server / direct);
+        return (double) calls * batch / ((System.nanoTime() - t1) / 1e9);
     }
 
     /** What an in-process caller does: wrap the input, run, copy the output out. */

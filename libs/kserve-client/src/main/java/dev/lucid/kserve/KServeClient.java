@@ -41,6 +41,7 @@ public final class KServeClient implements AutoCloseable {
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub blocking;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub future;
     private final ConcurrentHashMap<String, ModelMetadata> metadataCache = new ConcurrentHashMap<>();
+    private final SharedMemoryPool shm;
 
     /** A client over an existing channel (not closed by {@link #close()}). */
     public KServeClient(ManagedChannel channel, ClientOptions options) {
@@ -57,6 +58,15 @@ public final class KServeClient implements AutoCloseable {
         this.future = GRPCInferenceServiceGrpc.newFutureStub(channel)
                 .withMaxInboundMessageSize(options.maxMessageBytes())
                 .withMaxOutboundMessageSize(options.maxMessageBytes());
+        java.nio.file.Path shmRoot = java.nio.file.Path.of("/dev/shm");
+        this.shm = options.sharedMemoryBytes() > 0 && java.nio.file.Files.isDirectory(shmRoot)
+                ? new SharedMemoryPool(blocking, options.deadline().toNanos(), (int) options.sharedMemoryBytes(), shmRoot)
+                : null;
+    }
+
+    /** Whether requests currently travel through system shared memory (the option is on and the server can use it). */
+    public boolean usesSharedMemory() {
+        return shm != null && shm.enabled();
     }
 
     /** Connects in plain text to {@code host:port}; the channel is closed with the client. */
@@ -129,36 +139,86 @@ public final class KServeClient implements AutoCloseable {
 
     /** Runs one inference, blocking. */
     public InferenceResult infer(InferenceRequest request) {
+        SharedMemoryPool.Placed placed = placeInSharedMemory(request);
+        if (placed != null) {
+            GrpcService.ModelInferResponse r;
+            try {
+                r = call("ModelInfer", () -> stub().modelInfer(placed.request()));
+            } catch (RuntimeException e) {
+                shm.release(placed.region());
+                throw e;
+            }
+            return shm.read(placed, r);
+        }
         GrpcService.ModelInferRequest proto = prepare(request);
         return InferenceResult.fromProto(call("ModelInfer", () -> stub().modelInfer(proto)));
+    }
+
+    /**
+     * The request placed in a shared memory region, or null when the option is off, the server cannot
+     * use it, or the request does not fit. Outputs go in the region when metadata fixes their byte size.
+     */
+    private SharedMemoryPool.Placed placeInSharedMemory(InferenceRequest request) {
+        if (shm == null || !shm.enabled()) {
+            return null;
+        }
+        ModelMetadata md = modelMetadata(request.model());
+        if (options.validateRequests()) {
+            md.validate(request);
+        }
+        long batch = request.inputs().isEmpty() || request.inputs().get(0).shape().rank() == 0 ? 1
+                : request.inputs().get(0).shape().dim(0);
+        List<String> outputs = request.requestedOutputs().isEmpty()
+                ? md.outputs().stream().map(TensorSpec::name).toList() : request.requestedOutputs();
+        java.util.Map<String, Long> bytes = new java.util.LinkedHashMap<>();
+        for (String o : outputs) {
+            md.output(o).ifPresent(spec -> {
+                long n = spec.dataType().isFixedSize() ? spec.dataType().byteSize() : -1;
+                for (int i = 0; i < spec.shape().rank() && n > 0; i++) {
+                    long d = spec.shape().dim(i);
+                    n = d >= 0 ? n * d : i == 0 ? n * batch : -1; // a leading -1 is the batch dimension
+                }
+                if (n >= 0) {
+                    bytes.put(o, n);
+                }
+            });
+        }
+        return shm.place(request, outputs, bytes);
     }
 
     /** Runs one inference without blocking the caller; retries are scheduled, not slept. */
     public CompletableFuture<InferenceResult> inferAsync(InferenceRequest request) {
         GrpcService.ModelInferRequest proto;
+        SharedMemoryPool.Placed placed;
         try {
-            proto = prepare(request);
+            placed = placeInSharedMemory(request);
+            proto = placed != null ? placed.request() : prepare(request);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<InferenceResult> result = new CompletableFuture<>();
-        attemptAsync(proto, 1, options.initialBackoff(), result);
-        return result;
+        CompletableFuture<GrpcService.ModelInferResponse> response = new CompletableFuture<>();
+        attemptAsync(proto, 1, options.initialBackoff(), response);
+        return response.handle((r, e) -> {
+            if (e != null) {
+                if (placed != null) {
+                    shm.release(placed.region());
+                }
+                throw e instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(e);
+            }
+            return placed != null ? shm.read(placed, r) : InferenceResult.fromProto(r);
+        });
     }
 
     private void attemptAsync(GrpcService.ModelInferRequest proto, int attempt, Duration backoff,
-                              CompletableFuture<InferenceResult> result) {
+                              CompletableFuture<GrpcService.ModelInferResponse> result) {
         ListenableFuture<GrpcService.ModelInferResponse> f = future
                 .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS)
                 .modelInfer(proto);
         Futures.addCallback(f, new FutureCallback<>() {
             @Override
             public void onSuccess(GrpcService.ModelInferResponse r) {
-                try {
-                    result.complete(InferenceResult.fromProto(r));
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(e);
-                }
+                result.complete(r);
             }
 
             @Override
@@ -223,6 +283,9 @@ public final class KServeClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (shm != null) {
+            shm.close();
+        }
         if (ownsChannel) {
             channel.shutdown();
             try {

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * requests (same non-batch shapes and outputs) until {@code max_batch_size} items or a preferred
  * batch size is reached, runs them as one execution and splits the outputs back per request.
  * Each instance ({@code instance_group.count}) is one worker thread with its own ONNX session.
+ * When a merged batch fails, its requests are re-run one by one (batch fault isolation), so only
+ * the requests that fail on their own are answered with an error.
  */
 final class BatchScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchScheduler.class);
@@ -48,6 +50,9 @@ final class BatchScheduler implements AutoCloseable {
     private final Map<String, ModelInput> inputsByName = new HashMap<>();
     private final Map<String, ModelOutput> outputsByName = new HashMap<>();
     private volatile boolean closed;
+    private volatile boolean retiring;
+    /** Requests accepted and not yet answered: a retiring scheduler closes when it reaches 0. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     BatchScheduler(ModelConfig config, List<OnnxModelFile> instances, ModelStats stats) {
         this.config = config;
@@ -73,10 +78,12 @@ final class BatchScheduler implements AutoCloseable {
     /** Queues a request; the future completes with its outputs or an {@link InferenceException}. */
     CompletableFuture<Map<String, Tensor>> submit(ValidatedRequest request) {
         CompletableFuture<Map<String, Tensor>> f = new CompletableFuture<>();
-        if (closed) {
+        if (closed || retiring) {
             f.completeExceptionally(InferenceException.unavailable("model '" + config.getName() + "' is unloading"));
             return f;
         }
+        inFlight.incrementAndGet();
+        f.whenComplete((r, e) -> inFlight.decrementAndGet());
         if (!queue.offer(new Pending(request, System.nanoTime(), f))) {
             f.completeExceptionally(new InferenceException(Status.Code.RESOURCE_EXHAUSTED,
                     "queue of model '" + config.getName() + "' is full (" + queue.size() + " requests)"));
@@ -155,6 +162,7 @@ final class BatchScheduler implements AutoCloseable {
         }
         ValidatedRequest first = batch.get(0).request();
         Map<String, OnnxTensor> ortInputs = new LinkedHashMap<>();
+        boolean isolate = false;
         try {
             for (Map.Entry<String, Tensor> e : first.inputs().entrySet()) {
                 List<Tensor> parts = new ArrayList<>(batch.size());
@@ -181,7 +189,8 @@ final class BatchScheduler implements AutoCloseable {
             stats.recordExecution(total, inputDone - start, inferDone - inputDone, outputDone - inferDone);
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
-                stats.recordSuccess(sizes[i], outputDone - p.enqueuedNs(), start - p.enqueuedNs());
+                stats.recordSuccess(sizes[i], outputDone - p.enqueuedNs(), start - p.enqueuedNs(),
+                        inputDone - start, inferDone - inputDone, outputDone - inferDone);
                 p.result().complete(perRequest.get(i));
             }
         } catch (RuntimeException | OrtException e) {
@@ -189,15 +198,23 @@ final class BatchScheduler implements AutoCloseable {
                     : new InferenceException(Status.Code.INTERNAL, "model '" + config.getName() + "' failed: "
                     + e.getMessage(), e);
             if (!(e instanceof InferenceException)) {
-                LOG.warnf(e, "execution of model '%s' failed", config.getName());
+                LOG.warnf(e, "execution of model '%s' failed (%d requests)", config.getName(), batch.size());
             }
+            isolate = batch.size() > 1; // re-run after this batch's ORT tensors are closed
             long now = System.nanoTime();
-            for (Pending p : batch) {
-                stats.recordFailure(now - p.enqueuedNs());
-                p.result().completeExceptionally(ie);
+            for (int i = 0; i < batch.size() && !isolate; i++) {
+                stats.recordFailure(now - batch.get(i).enqueuedNs());
+                batch.get(i).result().completeExceptionally(ie);
             }
         } finally {
             ortInputs.values().forEach(OnnxTensor::close);
+            if (isolate) {
+                // One bad request must not fail its merged neighbours: re-run each alone, so only the bad ones fail.
+                stats.recordIsolation();
+                for (Pending p : batch) {
+                    execute(instance, List.of(p), buffers);
+                }
+            }
         }
     }
 
@@ -231,6 +248,26 @@ final class BatchScheduler implements AutoCloseable {
             api = api.prepend(total);
         }
         return new Tensor(t.name(), t.dataType(), api, t.rawData());
+    }
+
+    /**
+     * Stops taking requests; a background thread closes the scheduler once every accepted request has been
+     * answered, so requests in flight during a reload or unload finish on this version.
+     */
+    void retire() {
+        retiring = true;
+        Thread t = new Thread(() -> {
+            while (inFlight.get() > 0 && !closed) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            close();
+        }, "retire-" + config.getName());
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

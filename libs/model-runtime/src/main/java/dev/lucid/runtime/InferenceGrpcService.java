@@ -19,22 +19,51 @@ import java.util.concurrent.CompletionException;
 /**
  * The KServe v2 / Triton gRPC endpoints. Inference never blocks the gRPC thread: the request is
  * decoded and validated, queued on the model's scheduler, and answered from the worker that ran it.
- * RPCs this server does not offer (repository load/unload, shared memory, trace and log settings,
- * streaming) answer UNIMPLEMENTED through the generated base class.
+ * System shared memory is served when a registry is given. RPCs this server does not offer (CUDA shared
+ * memory, trace and log settings, streaming) answer UNIMPLEMENTED through the generated base class.
  */
 public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     private static final Logger LOG = Logger.getLogger(InferenceGrpcService.class);
     /** Server version reported by ServerMetadata. */
     public static final String VERSION = "0.1.0";
-    static final List<String> EXTENSIONS = List.of("model_repository", "statistics", "binary_tensor_data");
+    /** Triton extensions this service implements by itself: ModelConfig and ModelStatistics. */
+    public static final List<String> BASE_EXTENSIONS = List.of("model_configuration", "statistics");
 
     private final ModelRepository repository;
     private final String serverName;
+    private final List<String> extensions;
+    private final SharedMemoryRegistry shm;
+    private final boolean explicitModelControl;
+    /** Loads run here, not on the transport thread that received the call (opening a model takes seconds). */
+    private final java.util.concurrent.ExecutorService control = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "model-control");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Serves a loaded repository under a server name. */
     public InferenceGrpcService(ModelRepository repository, String serverName) {
+        this(repository, serverName, BASE_EXTENSIONS, null, false);
+    }
+
+    /**
+     * Serves a loaded repository; {@code extensions} are what ServerMetadata advertises, so a server that
+     * adds endpoints (HTTP's binary tensors, shared memory) lists exactly what it implements.
+     */
+    public InferenceGrpcService(ModelRepository repository, String serverName, List<String> extensions,
+                                SharedMemoryRegistry shm, boolean explicitModelControl) {
         this.repository = repository;
         this.serverName = serverName;
+        this.shm = shm;
+        this.explicitModelControl = explicitModelControl;
+        List<String> all = new ArrayList<>(extensions);
+        if (shm != null && !all.contains("system_shared_memory")) {
+            all.add("system_shared_memory");
+        }
+        if (explicitModelControl && !all.contains("model_repository")) {
+            all.add("model_repository");
+        }
+        this.extensions = List.copyOf(all);
     }
 
     private ModelRepository repo() {
@@ -56,7 +85,7 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     public void serverMetadata(GrpcService.ServerMetadataRequest request,
                                StreamObserver<GrpcService.ServerMetadataResponse> out) {
         reply(out, GrpcService.ServerMetadataResponse.newBuilder().setName(serverName).setVersion(VERSION)
-                .addAllExtensions(EXTENSIONS).build());
+                .addAllExtensions(extensions).build());
     }
 
     @Override
@@ -118,6 +147,10 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
     public void repositoryIndex(GrpcService.RepositoryIndexRequest request,
                                 StreamObserver<GrpcService.RepositoryIndexResponse> out) {
         guarded(out, () -> {
+            if (!request.getRepositoryName().isEmpty()) {
+                // Triton serves one repository and refuses to select one by name (TRITONSERVER_ERROR_UNSUPPORTED).
+                throw new InferenceException(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
+            }
             GrpcService.RepositoryIndexResponse.Builder b = GrpcService.RepositoryIndexResponse.newBuilder();
             for (ModelEntry e : repo().index()) {
                 if (request.getReady() && e.state() != ModelState.READY) {
@@ -132,18 +165,16 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
 
     @Override
     public void modelInfer(GrpcService.ModelInferRequest request, StreamObserver<GrpcService.ModelInferResponse> out) {
-        ServedModel model;
-        List<String> requested = new ArrayList<>(request.getOutputsCount());
         try {
-            model = repo().get(request.getModelName(), request.getModelVersion());
-            List<Tensor> inputs = TensorCodec.decodeInputs(request);
-            request.getOutputsList().forEach(o -> requested.add(o.getName()));
-            model.infer(inputs, requested).whenComplete((outputs, error) -> {
+            ServedModel model = repo().get(request.getModelName(), request.getModelVersion());
+            List<Tensor> inputs = InferMessages.inputs(request, shm);
+            Map<String, InferMessages.OutputTarget> targets = InferMessages.outputs(request, shm);
+            model.infer(inputs, new ArrayList<>(targets.keySet())).whenComplete((outputs, error) -> {
                 if (error != null) {
                     fail(out, error);
                 } else {
                     try {
-                        out.onNext(response(request, model, outputs));
+                        out.onNext(InferMessages.response(request, model, outputs, targets, shm));
                         out.onCompleted();
                     } catch (RuntimeException e) {
                         fail(out, e);
@@ -155,16 +186,83 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         }
     }
 
-    private static GrpcService.ModelInferResponse response(GrpcService.ModelInferRequest request, ServedModel model,
-                                                           Map<String, Tensor> outputs) {
-        GrpcService.ModelInferResponse.Builder b = GrpcService.ModelInferResponse.newBuilder()
-                .setModelName(model.name())
-                .setModelVersion(model.version())
-                .setId(request.getId());
-        for (Tensor t : outputs.values()) {
-            TensorCodec.addRawOutput(b, t);
+    @Override
+    public void repositoryModelLoad(GrpcService.RepositoryModelLoadRequest request,
+                                    StreamObserver<GrpcService.RepositoryModelLoadResponse> out) {
+        modelControl(out, request.getRepositoryName(), request.getParametersMap().keySet(),
+                () -> repo().loadModel(request.getModelName()), GrpcService.RepositoryModelLoadResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void repositoryModelUnload(GrpcService.RepositoryModelUnloadRequest request,
+                                      StreamObserver<GrpcService.RepositoryModelUnloadResponse> out) {
+        modelControl(out, request.getRepositoryName(), request.getParametersMap().keySet(),
+                () -> repo().unloadModel(request.getModelName()),
+                GrpcService.RepositoryModelUnloadResponse.getDefaultInstance());
+    }
+
+    private <T> void modelControl(StreamObserver<T> out, String repositoryName, java.util.Set<String> parameters,
+                                  Runnable action, T answer) {
+        try {
+            if (!repositoryName.isEmpty()) {
+                throw new InferenceException(Status.Code.UNIMPLEMENTED, "'repository_name' specification is not supported");
+            }
+            if (!explicitModelControl) {
+                throw InferenceException.unavailable("explicit model load / unload is not allowed if polling is enabled"
+                        + " (this server runs in model control mode 'none')");
+            }
+            if (!parameters.isEmpty()) {
+                throw InferenceException.invalid("parameter '" + parameters.iterator().next()
+                        + "' is not supported: models load from the repository as they are");
+            }
+        } catch (InferenceException e) {
+            fail(out, e);
+            return;
         }
-        return b.build();
+        control.execute(() -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                fail(out, e);
+                return;
+            }
+            reply(out, answer);
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryRegister(GrpcService.SystemSharedMemoryRegisterRequest request,
+                                           StreamObserver<GrpcService.SystemSharedMemoryRegisterResponse> out) {
+        guarded(out, () -> {
+            sharedMemory().register(request.getName(), request.getKey(), request.getOffset(), request.getByteSize());
+            return GrpcService.SystemSharedMemoryRegisterResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryStatus(GrpcService.SystemSharedMemoryStatusRequest request,
+                                         StreamObserver<GrpcService.SystemSharedMemoryStatusResponse> out) {
+        guarded(out, () -> {
+            GrpcService.SystemSharedMemoryStatusResponse.Builder b = GrpcService.SystemSharedMemoryStatusResponse.newBuilder();
+            sharedMemory().status(request.getName()).forEach(r -> b.putRegions(r.getName(), r));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryUnregister(GrpcService.SystemSharedMemoryUnregisterRequest request,
+                                             StreamObserver<GrpcService.SystemSharedMemoryUnregisterResponse> out) {
+        guarded(out, () -> {
+            sharedMemory().unregister(request.getName());
+            return GrpcService.SystemSharedMemoryUnregisterResponse.getDefaultInstance();
+        });
+    }
+
+    private SharedMemoryRegistry sharedMemory() {
+        if (shm == null) {
+            throw new InferenceException(Status.Code.UNIMPLEMENTED, "system shared memory is not enabled on this server");
+        }
+        return shm;
     }
 
     private static <T> void reply(StreamObserver<T> out, T value) {

@@ -30,6 +30,7 @@ public final class ModelRepository implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final Map<String, TreeMap<Long, ServedModel>> served = new ConcurrentSkipListMap<>();
     private final Map<String, ModelEntry> failed = new ConcurrentSkipListMap<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ModelRepository(Path root, int defaultIntraOpThreads, VersionHasher hasher) {
         this.root = root;
@@ -67,6 +68,18 @@ public final class ModelRepository implements AutoCloseable {
 
     private void loadModel(Path dir) {
         String name = dir.getFileName().toString();
+        try {
+            TreeMap<Long, ServedModel> versions = openVersions(dir);
+            served.put(name, versions);
+            LOG.infof("model '%s' ready (versions %s)", name, versions.keySet());
+        } catch (ModelLoadException e) {
+            failed.put(name, new ModelEntry(name, "", ModelState.UNAVAILABLE, e.getMessage()));
+            LOG.warnf("model '%s' unavailable: %s", name, e.getMessage());
+        }
+    }
+
+    /** Opens every selected version of a model directory; on failure nothing stays open. */
+    private TreeMap<Long, ServedModel> openVersions(Path dir) throws ModelLoadException {
         List<OnnxModelFile> opened = new ArrayList<>();
         try {
             ModelConfig config = ModelConfigParser.read(dir);
@@ -90,13 +103,72 @@ public final class ModelRepository implements AutoCloseable {
                 }
                 versions.put(v, new ServedModel(Long.toString(v), effective, instances, content));
             }
-            served.put(name, versions);
-            LOG.infof("model '%s' ready (versions %s)", name, versions.keySet());
-        } catch (ModelLoadException e) {
+            return versions;
+        } catch (ModelLoadException | RuntimeException e) {
             opened.forEach(OnnxModelFile::close);
-            failed.put(name, new ModelEntry(name, "", ModelState.UNAVAILABLE, e.getMessage()));
-            LOG.warnf("model '%s' unavailable: %s", name, e.getMessage());
+            throw e;
         }
+    }
+
+    /**
+     * (Re)loads a model from its directory (Triton's explicit model control): the new versions are opened
+     * first and then swapped in; the versions they replace stop taking requests and close once the requests
+     * they already accepted have finished. When the load fails, a version that was being served stays served.
+     *
+     * @throws InferenceException INVALID_ARGUMENT for a name with no model directory or a model that fails to load
+     */
+    public synchronized void loadModel(String name) {
+        Path dir = modelDirectory(name);
+        TreeMap<Long, ServedModel> versions;
+        try {
+            versions = openVersions(dir);
+        } catch (ModelLoadException e) {
+            if (!served.containsKey(name)) {
+                failed.put(name, new ModelEntry(name, "", ModelState.UNAVAILABLE, e.getMessage()));
+            }
+            fireChanged();
+            throw InferenceException.invalid("failed to load '" + name + "': " + e.getMessage());
+        }
+        TreeMap<Long, ServedModel> old = served.put(name, versions);
+        failed.remove(name);
+        LOG.infof("model '%s' loaded (versions %s)", name, versions.keySet());
+        if (old != null) {
+            old.values().forEach(ServedModel::retire);
+        }
+        fireChanged();
+    }
+
+    /**
+     * Unloads a model: it stops taking requests at once, finishes those it accepted, and is listed as
+     * UNAVAILABLE with reason "unloaded".
+     *
+     * @throws InferenceException NOT_FOUND for a name the repository does not know
+     */
+    public synchronized void unloadModel(String name) {
+        TreeMap<Long, ServedModel> old = served.remove(name);
+        if (old == null && !failed.containsKey(name)) {
+            throw InferenceException.notFound("failed to unload '" + name + "': unknown model");
+        }
+        String version = old == null || old.isEmpty() ? "" : Long.toString(old.lastKey());
+        failed.put(name, new ModelEntry(name, version, ModelState.UNAVAILABLE, "unloaded"));
+        if (old != null) {
+            old.values().forEach(ServedModel::retire);
+        }
+        LOG.infof("model '%s' unloaded", name);
+        fireChanged();
+    }
+
+    private Path modelDirectory(String name) {
+        if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")
+                || name.contains("\u0000")) {
+            throw InferenceException.invalid("failed to load '" + name + "': not a model directory name");
+        }
+        Path dir = root.resolve(name);
+        if (!Files.isDirectory(dir)) {
+            throw InferenceException.invalid("failed to load '" + name + "': no model directory '" + name
+                    + "' in the repository");
+        }
+        return dir;
     }
 
     private int intraOpThreads(ModelConfig config) throws ModelLoadException {
@@ -202,6 +274,27 @@ public final class ModelRepository implements AutoCloseable {
         List<ModelEntry> out = new ArrayList<>();
         byName.values().forEach(out::addAll);
         return out;
+    }
+
+    /** Whether a model has a ready (served) version. */
+    public boolean isReady(String name) {
+        TreeMap<Long, ServedModel> versions = served.get(name);
+        return versions != null && !versions.isEmpty();
+    }
+
+    /** Runs {@code listener} after every change of the served models (load, reload, unload). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void fireChanged() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "repository change listener failed");
+            }
+        }
     }
 
     /** Whether every model directory loaded. */

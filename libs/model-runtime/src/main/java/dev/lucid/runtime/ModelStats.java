@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Cumulative statistics of one model version with Triton's meaning: requests (success, fail,
- * queue, compute input/infer/output), inference count (batch items), execution count (batches)
- * and per-batch-size executions. Backs both the ModelStatistics RPC and the Prometheus metrics.
+ * Cumulative statistics of one model version with Triton's meaning: per request (success, fail,
+ * queue, and compute input/infer/output of the successful ones: each request of a merged batch is
+ * credited the whole execution's durations, so compute counts equal the success count), inference
+ * count (batch items), execution count (batches) and per-batch-size executions. Backs both the
+ * ModelStatistics RPC and the Prometheus metrics.
  */
 public final class ModelStats {
     /** A cumulative count and duration. */
@@ -51,26 +53,30 @@ public final class ModelStats {
     public final Duration computeOutput = new Duration();
     private final LongAdder inferenceCount = new LongAdder();
     private final LongAdder executionCount = new LongAdder();
+    private final LongAdder isolations = new LongAdder();
     private final AtomicLong lastInferenceMs = new AtomicLong();
     private final ConcurrentHashMap<Integer, BatchStat> byBatchSize = new ConcurrentHashMap<>();
 
-    /** Records one model execution of {@code batchSize} items. */
+    /** Records one model execution of {@code batchSize} items (the per-batch-size statistics). */
     void recordExecution(int batchSize, long inputNs, long inferNs, long outputNs) {
         executionCount.increment();
-        computeInput.add(inputNs);
-        computeInfer.add(inferNs);
-        computeOutput.add(outputNs);
         BatchStat b = byBatchSize.computeIfAbsent(batchSize, k -> new BatchStat());
         b.input.add(inputNs);
         b.infer.add(inferNs);
         b.output.add(outputNs);
     }
 
-    /** Records one finished request of {@code batchSize} items. */
-    void recordSuccess(int batchSize, long totalNs, long queueNs) {
+    /**
+     * Records one finished request of {@code batchSize} items and the compute durations of the
+     * execution that served it.
+     */
+    void recordSuccess(int batchSize, long totalNs, long queueNs, long inputNs, long inferNs, long outputNs) {
         inferenceCount.add(batchSize);
         success.add(totalNs);
         queue.add(queueNs);
+        computeInput.add(inputNs);
+        computeInfer.add(inferNs);
+        computeOutput.add(outputNs);
         lastInferenceMs.set(System.currentTimeMillis());
     }
 
@@ -78,6 +84,16 @@ public final class ModelStats {
     void recordFailure(long totalNs) {
         fail.add(totalNs);
         lastInferenceMs.set(System.currentTimeMillis());
+    }
+
+    /** Records that a failed merged batch was re-run request by request. */
+    void recordIsolation() {
+        isolations.increment();
+    }
+
+    /** Failed merged batches whose requests were re-run one by one. */
+    public long isolationCount() {
+        return isolations.sum();
     }
 
     /** Batch items inferred successfully. */

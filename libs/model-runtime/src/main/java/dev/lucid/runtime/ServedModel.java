@@ -87,6 +87,11 @@ public final class ServedModel implements AutoCloseable {
         return scheduler.submit(r);
     }
 
+    /** Stops taking requests and closes once the accepted ones have finished (an unload or a reload). */
+    void retire() {
+        scheduler.retire();
+    }
+
     @Override
     public void close() {
         scheduler.close();

@@ -44,7 +44,7 @@ class ModelRepositoryTest {
     void loadsEveryTestModel() {
         assertTrue(repo.allReady(), repo.index().toString());
         assertEquals(List.of("conv_stack", "fixed_matmul", "half_scale", "image_u8", "int_types", "simple_add",
-                "string_echo", "toy_clip_image", "toy_clip_text", "toy_denoiser", "toy_inception", "toy_pipeline", "toy_safety",
+                "string_echo", "token_embedding", "toy_clip_image", "toy_clip_text", "toy_denoiser", "toy_inception", "toy_pipeline", "toy_safety",
                 "toy_text_encoder"), repo.index().stream().map(ModelEntry::name).toList());
         assertEquals(List.of("2"), repo.versions("simple_add"));
         assertEquals(64, repo.get("simple_add", "").sha256().length());
@@ -131,5 +131,33 @@ class ModelRepositoryTest {
             assertArrayEquals(new float[]{7, 10, 15, 22}, r.get("good", "").infer(List.of(
                     Tensor.ofFloats("X", TensorShape.of(2, 2), 1, 2, 3, 4)), List.of()).get().get("Y").floats());
         }
+    }
+
+    @Test
+    void aServerWithoutSharedMemoryRefusesItsParametersInsteadOfIgnoringThem() throws Exception {
+        InferenceGrpcService service = new InferenceGrpcService(repo, "embedded");
+        inference.GrpcService.ModelInferRequest.InferInputTensor in = inference.GrpcService.ModelInferRequest
+                .InferInputTensor.newBuilder().setName("X").setDatatype("FP32").addShape(2).addShape(2)
+                .putParameters("shared_memory_region", inference.GrpcService.InferParameter.newBuilder()
+                        .setStringParam("r").build()).build();
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        service.modelInfer(inference.GrpcService.ModelInferRequest.newBuilder().setModelName("fixed_matmul")
+                .addInputs(in).addRawInputContents(com.google.protobuf.ByteString.copyFrom(new byte[16])).build(),
+                new io.grpc.stub.StreamObserver<>() {
+                    public void onNext(inference.GrpcService.ModelInferResponse r) {
+                        result.complete(r);
+                    }
+
+                    public void onError(Throwable t) {
+                        result.complete(t);
+                    }
+
+                    public void onCompleted() {
+                    }
+                });
+        io.grpc.StatusRuntimeException e = (io.grpc.StatusRuntimeException) result.get();
+        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("input 'X': parameter 'shared_memory_region' needs system "
+                + "shared memory"), e.getStatus().getDescription());
     }
 }

@@ -1,6 +1,5 @@
 package dev.lucid.inference;
 
-import dev.lucid.runtime.InferenceGrpcService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,20 +28,25 @@ public class GrpcEndpoint {
 
     private final InferenceConfig config;
     private final RepositoryHolder holder;
+    private final InferenceApi api;
     private Server server;
+    private ModelHealth health;
 
-    GrpcEndpoint(InferenceConfig config, RepositoryHolder holder) {
+    GrpcEndpoint(InferenceConfig config, RepositoryHolder holder, InferenceApi api) {
         this.config = config;
         this.holder = holder;
+        this.api = api;
     }
 
     void start(@Observes @Priority(10) StartupEvent ev) {
+        health = new ModelHealth(holder.repository());
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .directExecutor()
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .flowControlWindow(FLOW_CONTROL_WINDOW)
-                    .addService(new InferenceGrpcService(holder.repository(), config.serverName()))
+                    .addService(api.service())
+                    .addService(health.service())
                     .build()
                     .start();
         } catch (IOException e) {
@@ -52,6 +56,9 @@ public class GrpcEndpoint {
     }
 
     void stop(@Observes ShutdownEvent ev) {
+        if (health != null) {
+            health.shutdown();
+        }
         if (server != null) {
             server.shutdown();
             try {

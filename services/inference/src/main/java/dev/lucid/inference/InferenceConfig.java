@@ -27,6 +27,24 @@ public interface InferenceConfig {
     @WithDefault("268435456")
     int maxMessageBytes();
 
+    /** Largest HTTP request body (KServe v2 REST) in bytes; larger ones are answered 413. */
+    @WithDefault("268435456")
+    int maxHttpBodyBytes();
+
+    /**
+     * Where POSIX shared memory objects live ({@code shm_open} keys resolve under it); empty disables
+     * Triton's system shared memory extension.
+     */
+    @WithDefault("/dev/shm")
+    String systemSharedMemoryRoot();
+
+    /**
+     * Triton's model control mode: {@code none} (the repository is loaded at startup and stays as it is) or
+     * {@code explicit} (RepositoryModelLoad/Unload reload and unload models while serving).
+     */
+    @WithDefault("none")
+    String modelControlMode();
+
     /** Name reported by ServerMetadata. */
     @WithDefault("lucid-inference")
     String serverName();

@@ -13,6 +13,9 @@ import inference.GRPCInferenceServiceGrpc;
 import inference.GrpcService;
 import inference.ModelConfigOuterClass.ModelConfig;
 import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -78,7 +81,9 @@ class InferenceServerTest {
         assertFalse(client.serverReady(), "broken model directories make the server not ready");
         GrpcService.ServerMetadataResponse md = client.serverMetadata();
         assertEquals("lucid-inference", md.getName());
-        assertTrue(md.getExtensionsList().contains("statistics"));
+        assertEquals(List.of("model_configuration", "statistics", "binary_tensor_data", "system_shared_memory", "model_repository"),
+                md.getExtensionsList(),
+                "only what is implemented");
         assertTrue(client.modelReady("simple_add"));
         assertFalse(client.modelReady("corrupt_model"));
         assertFalse(client.modelReady("no_such_model"));
@@ -318,6 +323,83 @@ class InferenceServerTest {
         assertTrue(executions < inferences, "expected fewer executions than inferences, got " + executions);
         assertTrue(after.getBatchStatsList().stream().anyMatch(s -> s.getBatchSize() > 1));
         assertEquals(after.getInferenceStats().getSuccess().getCount(), after.getInferenceStats().getQueue().getCount());
+        // Triton's semantics: compute phases are counted per request, each credited its execution's duration.
+        GrpcService.InferStatistics is = after.getInferenceStats();
+        assertEquals(is.getSuccess().getCount(), is.getComputeInput().getCount());
+        assertEquals(is.getSuccess().getCount(), is.getComputeInfer().getCount());
+        assertEquals(is.getSuccess().getCount(), is.getComputeOutput().getCount());
+        long batchInferNs = after.getBatchStatsList().stream().mapToLong(s -> s.getComputeInfer().getNs()).sum();
+        assertTrue(is.getComputeInfer().getNs() > batchInferNs,
+                "merged requests each count the execution: " + is.getComputeInfer().getNs() + " vs " + batchInferNs);
+    }
+
+    @Test
+    void oneBadRequestInAMergedBatchFailsAlone() throws Exception {
+        double isolationsBefore = isolations("token_embedding");
+        int n = 32;
+        int bad = 13;
+        List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long id = i == bad ? 99 : i; // the table has 32 rows: 99 makes ONNX Runtime's Gather fail
+            futures.add(unchecked.inferAsync(InferenceRequest.builder("token_embedding")
+                    .input(Tensor.ofLongs("input_ids", TensorShape.of(1, 4), id, id, 0, 1)).build()));
+        }
+        int failed = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                float[] e = futures.get(i).get().output("embeddings").floats();
+                assertEquals(i, e[0], "request " + i);
+                assertEquals(-i, e[1], "request " + i);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed++;
+                assertEquals(bad, i, "only the bad request fails: " + e.getCause().getMessage());
+                assertEquals(Status.Code.INTERNAL, ((KServeException) e.getCause()).code());
+            }
+        }
+        assertEquals(1, failed);
+        GrpcService.ModelStatistics s = client.modelStatistics("token_embedding").get(0);
+        assertEquals(1, s.getInferenceStats().getFail().getCount());
+        // The bad request was merged with others (the failed batch is not in batch_stats: only successes are).
+        assertTrue(isolations("token_embedding") > isolationsBefore, "the merged batch was isolated");
+        assertTrue(s.getExecutionCount() > 1, "re-run one by one");
+    }
+
+    private static double isolations(String model) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String key = "lucid_inference_batch_isolation_count{model=\"" + model + "\",version=\"1\"} ";
+        return metrics.lines().filter(l -> l.startsWith(key))
+                .mapToDouble(l -> Double.parseDouble(l.substring(key.length()))).findFirst().orElseThrow();
+    }
+
+    @Test
+    void grpcHealthReflectsServerAndModelReadiness() {
+        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(raw);
+        assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING,
+                health.check(HealthCheckRequest.newBuilder().setService("").build()).getStatus(),
+                "broken model directories make the server not ready, as ServerReady says");
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                health.check(HealthCheckRequest.newBuilder().setService("simple_add").build()).getStatus());
+        assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING,
+                health.check(HealthCheckRequest.newBuilder().setService("corrupt_model").build()).getStatus());
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> health.check(HealthCheckRequest.newBuilder().setService("no_such_model").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        java.util.Iterator<HealthCheckResponse> watch = HealthGrpc.newBlockingStub(raw)
+                .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                .watch(HealthCheckRequest.newBuilder().setService("string_echo").build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, watch.next().getStatus());
+        java.util.Iterator<HealthCheckResponse> unknown = HealthGrpc.newBlockingStub(raw)
+                .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+                .watch(HealthCheckRequest.newBuilder().setService("no_such_model").build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVICE_UNKNOWN, unknown.next().getStatus());
+    }
+
+    @Test
+    void repositoryNameIsRefusedAsTritonDoes() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.repositoryIndex(
+                GrpcService.RepositoryIndexRequest.newBuilder().setRepositoryName("models").build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+        assertEquals("'repository_name' specification is not supported", e.getStatus().getDescription());
     }
 
     private static InferenceRequest request(float[] a, float[] b) {
@@ -360,8 +442,8 @@ class InferenceServerTest {
     @Test
     void unimplementedRpcsSayUnimplemented() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> stub.repositoryModelLoad(GrpcService.RepositoryModelLoadRequest.newBuilder()
-                        .setModelName("simple_add").build()));
+                () -> stub.cudaSharedMemoryRegister(GrpcService.CudaSharedMemoryRegisterRequest.newBuilder()
+                        .setName("gpu").build()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
         assertEquals("hi", new String("hi".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
     }

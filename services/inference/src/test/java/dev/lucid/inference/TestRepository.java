@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Lays out target/test-repository before the server starts: the committed test models plus four
- * broken model directories (bad config syntax, missing model file, corrupt model file, a config that
- * names an input the graph does not have).
+ * Lays out target/test-repository before the server starts: the committed test models, a copy of
+ * simple_add that the model control test rewrites ({@code reloadable}), plus four broken model
+ * directories (bad config syntax, missing model file, corrupt model file, a config that names an input
+ * the graph does not have).
  */
 public class TestRepository implements QuarkusTestResourceLifecycleManager {
     static final Path TARGET = Paths.get("target/test-repository");
@@ -54,6 +55,18 @@ public class TestRepository implements QuarkusTestResourceLifecycleManager {
 
             Path corrupt = Files.createDirectories(TARGET.resolve("corrupt_model/1"));
             Files.write(corrupt.resolve("model.onnx"), "this is not an onnx protobuf".getBytes());
+
+            // A model the explicit model control test rewrites and reloads.
+            Path reloadable = Files.createDirectories(TARGET.resolve("reloadable/2"));
+            Files.copy(goodModel, reloadable.resolve("model.onnx"));
+            Files.writeString(TARGET.resolve("reloadable/config.pbtxt"), """
+                    name: "reloadable"
+                    platform: "onnxruntime_onnx"
+                    max_batch_size: 8
+                    input [ { name: "INPUT0" data_type: TYPE_FP32 dims: [ 16 ] }, { name: "INPUT1" data_type: TYPE_FP32 dims: [ 16 ] } ]
+                    output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] }, { name: "OUTPUT1" data_type: TYPE_FP32 dims: [ 16 ] } ]
+                    dynamic_batching { max_queue_delay_microseconds: 20000 }
+                    """);
 
             Path wrongInput = Files.createDirectories(TARGET.resolve("wrong_input/1"));
             Files.copy(goodModel, wrongInput.resolve("model.onnx"));
