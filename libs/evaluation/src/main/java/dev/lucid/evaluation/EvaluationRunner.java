@@ -408,7 +408,13 @@ public final class EvaluationRunner {
         }
         List<String> texts = itemPrompts.stream().filter(p -> p.stratum().startsWith("benign")).map(EvaluationPrompt::text)
                 .distinct().filter(t -> !store.hasEmbedding(fp, t)).toList();
-        if (!texts.isEmpty()) {
+        if (!texts.isEmpty() && !redis.hexists(ledger.key(evalId, "no-encoder"), model.model())) {
+            Optional<String> none = at("generator", () -> backends.noTextEncoder(model.model()));
+            if (none.isPresent()) {
+                // Geometry is then reported as not available for this model, with the reason, instead of failing.
+                redis.hset(ledger.key(evalId, "no-encoder"), model.model(), none.get());
+                return;
+            }
             List<float[]> embeddings = at("generator", () -> backends.encodePrompts(model.model(), texts));
             for (int i = 0; i < texts.size(); i++) {
                 store.putEmbedding(fp, texts.get(i), embeddings.get(i));
@@ -440,6 +446,7 @@ public final class EvaluationRunner {
      * fingerprint under the first label that uses it); a prompt never recorded is an error, not a service call.
      */
     public ReportAssembler.EmbeddingSource recordedEmbeddings(String evaluationId) {
+        Map<String, String> noEncoder = redis.hgetAll(ledger.key(evaluationId, "no-encoder"));
         Map<String, String> byLabel = recordedFingerprints(evaluationId);
         Map<String, String> byModel = new HashMap<>();
         for (EvaluationModel m : plan(evaluationId).models()) {
@@ -448,17 +455,25 @@ public final class EvaluationRunner {
                 byModel.putIfAbsent(m.model(), fp);
             }
         }
-        return (model, prompts) -> {
-            String fp = byModel.get(model);
-            if (fp == null) {
-                throw new IllegalStateException("no fingerprint recorded for model '" + model + "' in evaluation " + evaluationId);
+        return new ReportAssembler.EmbeddingSource() {
+            @Override
+            public List<float[]> embed(String model, List<String> prompts) {
+                String fp = byModel.get(model);
+                if (fp == null) {
+                    throw new IllegalStateException("no fingerprint recorded for model '" + model + "' in evaluation " + evaluationId);
+                }
+                List<float[]> out = new ArrayList<>(prompts.size());
+                for (String text : prompts) {
+                    out.add(store.getEmbedding(fp, text).orElseThrow(() -> new IllegalStateException("the embedding of '" + text
+                            + "' under model '" + model + "' was not recorded by evaluation " + evaluationId)));
+                }
+                return out;
             }
-            List<float[]> out = new ArrayList<>(prompts.size());
-            for (String text : prompts) {
-                out.add(store.getEmbedding(fp, text).orElseThrow(() -> new IllegalStateException("the embedding of '" + text
-                        + "' under model '" + model + "' was not recorded by evaluation " + evaluationId)));
+
+            @Override
+            public Optional<String> unavailable(String model) {
+                return Optional.ofNullable(noEncoder.get(model));
             }
-            return out;
         };
     }
 

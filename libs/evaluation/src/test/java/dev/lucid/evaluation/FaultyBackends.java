@@ -36,7 +36,7 @@ final class FaultyBackends implements Backends {
     }
 
     @Override
-    public String modelFingerprint(String model) {
+    public String modelFingerprint(String model) throws Exception {
         return real.modelFingerprint(model);
     }
 
@@ -74,7 +74,7 @@ final class FaultyBackends implements Backends {
     }
 
     @Override
-    public List<float[]> encodePrompts(String model, List<String> prompts) {
+    public List<float[]> encodePrompts(String model, List<String> prompts) throws Exception {
         return real.encodePrompts(model, prompts);
     }
 }
