@@ -25,7 +25,7 @@ public final class TextEncoder {
     private final KServeClient client;
     private final String model;
     private final PromptTokenizer tokenizer;
-    private volatile Backend backend;
+    private Backend backend;
 
     private record Backend(String fingerprint, DataType inputIds, int batch) {
     }
@@ -49,17 +49,12 @@ public final class TextEncoder {
         return backend().fingerprint();
     }
 
-    private Backend backend() {
-        Backend b = backend;
-        if (b == null) {
-            synchronized (this) {
-                if (backend == null) {
-                    backend = discover();
-                }
-                b = backend;
-            }
+    /** Learned from the backend on first use (the backend may be down when the generator starts). */
+    private synchronized Backend backend() {
+        if (backend == null) {
+            backend = discover();
         }
-        return b;
+        return backend;
     }
 
     private Backend discover() {

@@ -53,13 +53,8 @@ class NearConceptRankerTest {
         for (String v : CONCEPT_VARIANTS) {
             withVariants.add(new SuitePrompt("variant-" + v, v, "", List.of(), List.of(), List.of(), -1, 0, 0));
         }
-        try (ModelRepository repo = ModelRepository.load(ROOT.resolve("deploy/mini-world/models"), 1)) {
-            String name = "suites-" + System.nanoTime();
-            Server server = InProcessServerBuilder.forName(name).directExecutor()
-                    .addService(new InferenceGrpcService(repo, "test")).build().start();
-            ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-            try {
-                ComponentsGenerator g = new ComponentsGenerator(new KServeClient(channel, ClientOptions.defaults()),
+        withMiniWorldModels(client -> {
+                ComponentsGenerator g = new ComponentsGenerator(client,
                         new T2iModel("mini-base", T2iModel.Shape.COMPONENTS, "text_encoder", "denoiser", null, "base"),
                         WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json")));
                 List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank("a skull", benign,
@@ -74,6 +69,23 @@ class NearConceptRankerTest {
                 assertEquals(Set.copyOf(CONCEPT_VARIANTS), Set.copyOf(top), "the concept's variants rank above every benign prompt");
                 assertEquals(ranked, NearConceptRanker.rank("a skull", benign, texts -> g.encodePrompts(texts, false), 7,
                         NearConceptRanker.Bands.DEFAULT), "independent of the encoding batch size");
+        });
+    }
+
+    @FunctionalInterface
+    interface WithClient {
+        void run(KServeClient client) throws Exception;
+    }
+
+    /** Runs {@code body} against the mini world's models behind the inference service (in-process gRPC). */
+    static void withMiniWorldModels(WithClient body) throws Exception {
+        try (ModelRepository repo = ModelRepository.load(ROOT.resolve("deploy/mini-world/models"), 1)) {
+            String name = "suites-" + System.nanoTime();
+            Server server = InProcessServerBuilder.forName(name).directExecutor()
+                    .addService(new InferenceGrpcService(repo, "test")).build().start();
+            ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+            try {
+                body.run(new KServeClient(channel, ClientOptions.defaults()));
             } finally {
                 channel.shutdownNow();
                 server.shutdownNow();
@@ -90,13 +102,7 @@ class NearConceptRankerTest {
                 benign.add(new SuitePrompt(e.id(), e.text(), "", List.of(e.stratum()), List.of(), List.of(), -1, 0, 0));
             }
         }
-        try (ModelRepository repo = ModelRepository.load(ROOT.resolve("deploy/mini-world/models"), 1)) {
-            String name = "suites-enc-" + System.nanoTime();
-            Server server = InProcessServerBuilder.forName(name).directExecutor()
-                    .addService(new InferenceGrpcService(repo, "test")).build().start();
-            ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-            try {
-                KServeClient client = new KServeClient(channel, ClientOptions.defaults());
+        withMiniWorldModels(client -> {
                 WordLevelTokenizer tok = WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json"));
                 java.util.Map<String, List<NearConceptRanker.Ranked>> byModel = new java.util.LinkedHashMap<>();
                 java.util.Map<String, NearConceptRanker.Encoder> encoders = new java.util.LinkedHashMap<>();
@@ -122,11 +128,7 @@ class NearConceptRankerTest {
                         encoders.get("mini-des").fingerprint());
                 assertEquals(List.of("encoder=mini-des", "encoder_fingerprint=" + encoders.get("mini-des").fingerprint()),
                         encoders.get("mini-des").tags());
-            } finally {
-                channel.shutdownNow();
-                server.shutdownNow();
-            }
-        }
+        });
     }
 
     /** The concept under its synonyms and misspellings (world.json: concept.synonyms, concept.obfuscations). */
