@@ -84,6 +84,7 @@ public final class EvaluationRunner {
     private final int queueChunk;
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
+    /** Per runner: model and scorer fingerprints, and why a model has no text encoder ("" when it has one). */
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
 
     public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends) {
@@ -408,11 +409,12 @@ public final class EvaluationRunner {
         }
         List<String> texts = itemPrompts.stream().filter(p -> p.stratum().startsWith("benign")).map(EvaluationPrompt::text)
                 .distinct().filter(t -> !store.hasEmbedding(fp, t)).toList();
-        if (!texts.isEmpty() && !redis.hexists(ledger.key(evalId, "no-encoder"), model.model())) {
-            Optional<String> none = at("generator", () -> backends.noTextEncoder(model.model()));
-            if (none.isPresent()) {
+        if (!texts.isEmpty()) {
+            String none = at("generator", () -> fingerprints.computeIfAbsent("no-encoder:" + model.model(),
+                    k -> call(() -> backends.noTextEncoder(model.model()).orElse(""))));
+            if (!none.isEmpty()) {
                 // Geometry is then reported as not available for this model, with the reason, instead of failing.
-                redis.hset(ledger.key(evalId, "no-encoder"), model.model(), none.get());
+                redis.hset(ledger.key(evalId, "no-encoder"), model.model(), none);
                 return;
             }
             List<float[]> embeddings = at("generator", () -> backends.encodePrompts(model.model(), texts));

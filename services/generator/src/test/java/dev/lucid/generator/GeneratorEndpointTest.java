@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,9 +65,11 @@ class GeneratorEndpointTest {
     @Test
     void listsTheCatalog() {
         var models = stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-        assertEquals(2, models.size());
+        assertEquals(3, models.size());
         assertEquals("toy", models.get(0).getModel().getName());
         assertEquals("toy_denoiser", models.get(0).getDenoiser());
+        assertEquals(List.of("", "toy_text_encoder"), models.subList(1, 3).stream().map(m -> m.getTextEncoder()).toList(),
+                "a pipeline lists the text encoder its catalog entry names");
     }
 
     @Test
