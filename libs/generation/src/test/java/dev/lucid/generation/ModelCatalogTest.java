@@ -89,5 +89,8 @@ class ModelCatalogTest {
         }
         assertEquals("sd14-esd_unet", c.get("sd14-esd").orElseThrow().model().denoiser());
         assertEquals("sd14-des_text_encoder", c.get("sd14-des").orElseThrow().model().textEncoder());
+        // The SD 1.5 pipeline embeds prompts with SD 1.x's CLIP text encoder (geometry, near-concept ranking).
+        assertEquals("sd14_text_encoder", c.get("sd15").orElseThrow().model().textEncoder());
+        assertEquals(Path.of("/lucid/tokenizers/sd14"), c.get("sd15").orElseThrow().tokenizer());
     }
 }
