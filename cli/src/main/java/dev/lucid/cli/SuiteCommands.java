@@ -271,7 +271,6 @@ final class SuiteCommands {
                     jsonl.write(json.writeValueAsBytes(o));
                     jsonl.write('\n');
                 }
-                System.out.println("encoder: text encoder of " + encoder.model() + " (fingerprint " + encoder.fingerprint() + ")");
                 printBands(ranked);
                 ImportSuiteHeader h = ImportSuiteHeader.newBuilder().setSuiteId(suiteId).setFormat(SuiteFormat.SUITE_FORMAT_GENERIC_JSONL)
                         .setFileName(suiteId + ".jsonl").setLicense(info.getLicense())
