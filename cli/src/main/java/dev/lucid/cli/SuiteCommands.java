@@ -18,6 +18,7 @@ import dev.lucid.api.v1.PromptSamplerGrpc;
 import dev.lucid.api.v1.Stratum;
 import dev.lucid.api.v1.SuiteFormat;
 import dev.lucid.api.v1.SuiteInfo;
+import dev.lucid.generation.PromptEncoding;
 import dev.lucid.suites.ImportFormat;
 import dev.lucid.suites.ImportRequest;
 import dev.lucid.suites.NearConceptRanker;
@@ -62,7 +63,7 @@ final class SuiteCommands {
             }
             String role = part.substring(0, eq).strip();
             if (!ImportRequest.ROLES.contains(role)) {
-                throw new IllegalArgumentException("--map: unknown role '" + role + "' (prompt, id, category, seed, guidance, stratum)");
+                throw new IllegalArgumentException("--map: unknown role '" + role + "' (prompt, id, category, seed, guidance, stratum, pair)");
             }
             if (m.put(role, part.substring(eq + 1).strip()) != null) {
                 throw new IllegalArgumentException("--map: role '" + role + "' given twice");
@@ -138,7 +139,7 @@ final class SuiteCommands {
         @Parameters(paramLabel = "FILE", description = "The file (CSV, TSV, JSON, JSONL or TXT).")
         Path file;
         @Option(names = "--format", required = true,
-                description = "i2p, coco30k, tifa, partiprompts, geneval, t2i-compbench, attack, csv, jsonl")
+                description = "i2p, coco30k, tifa, partiprompts, geneval, t2i-compbench, attack, pairs, csv, jsonl")
         String format;
         @Option(names = "--suite-id", required = true, description = "Id of the new suite (lower case, digits, . _ -).")
         String suiteId;
@@ -146,7 +147,7 @@ final class SuiteCommands {
                 description = "Stratum of rows that give none (unsafe, adversarial, benign-simple, benign-compositional, benign-near-concept); "
                         + "empty: each quota assigns its own.")
         String stratum;
-        @Option(names = "--map", description = "Column mapping role=column,... (roles: prompt, id, category, seed, guidance, stratum).")
+        @Option(names = "--map", description = "Column mapping role=column,... (roles: prompt, id, category, seed, guidance, stratum, pair).")
         String map;
         @Option(names = "--questions", description = "TIFA: a question-answer JSON file joined to the text inputs by id.")
         Path questions;
@@ -188,15 +189,18 @@ final class SuiteCommands {
         String concept;
         @Option(names = "--from", required = true, description = "The benign suite to rank (its benign or unassigned prompts).")
         String from;
-        @Option(names = "--model", required = true, description = "Generator model whose text encoder embeds the prompts.")
+        @Option(names = "--model", description = "Generator model whose text encoder embeds the prompts: the model you evaluate "
+                + "(default: the baseline model of --spec).")
         String model;
+        @Option(names = "--spec", description = "The evaluation spec the suite is for; its baseline's model is the default --model.")
+        Path spec;
         @Option(names = "--suite-id", required = true, description = "Id of the new suite (stratum benign-near-concept, category = band).")
         String suiteId;
         @Option(names = "--near", defaultValue = "0.1", description = "Fraction of the ranking, from the top, that is 'near' (default: ${DEFAULT-VALUE}).")
         double near;
         @Option(names = "--far", defaultValue = "0.5", description = "Fraction, from the bottom, that is 'far' (default: ${DEFAULT-VALUE}).")
         double far;
-        @Option(names = "--batch", defaultValue = "256", description = "Prompts per EncodePrompts call (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", defaultValue = "1024", description = "Prompts per EncodePrompts call (default: ${DEFAULT-VALUE}).")
         int batch;
         @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}")
         String sampler;
@@ -206,9 +210,10 @@ final class SuiteCommands {
         @Override
         public Integer call() throws Exception {
             NearConceptRanker.Bands bands = new NearConceptRanker.Bands(near, far);
-            if (batch < 1 || batch > 1024) {
-                throw new IllegalArgumentException("--batch: must be in 1..1024");
+            if (batch < 1 || batch > PromptEncoding.MAX_PROMPTS) {
+                throw new IllegalArgumentException("--batch: must be in 1.." + PromptEncoding.MAX_PROMPTS);
             }
+            String encoderModel = encoderModel(model, spec);
             new ImportRequest(suiteId, ImportFormat.GENERIC_JSONL, "near.jsonl", "", Map.of("prompt", "prompt"), false, "");
             ManagedChannel sc = HostPort.parse(sampler, "--sampler").channel();
             ManagedChannel gc = HostPort.parse(generator, "--generator").channel();
@@ -236,18 +241,11 @@ final class SuiteCommands {
                 String[] fingerprint = {""};
                 List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank(concept, prompts, texts -> {
                     EncodePromptsResponse r = g.withDeadlineAfter(5, TimeUnit.MINUTES).encodePrompts(EncodePromptsRequest.newBuilder()
-                            .setModel(ModelRef.newBuilder().setName(model)).addAllPrompts(texts).build());
+                            .setModel(ModelRef.newBuilder().setName(encoderModel)).addAllPrompts(texts).build());
                     fingerprint[0] = r.getModel().getFingerprint();
-                    List<float[]> out = new ArrayList<>();
-                    r.getEmbeddingsList().forEach(e -> {
-                        float[] v = new float[e.getValuesCount()];
-                        for (int i = 0; i < v.length; i++) {
-                            v[i] = e.getValues(i);
-                        }
-                        out.add(v);
-                    });
-                    return out;
+                    return PromptEncoding.vectors(r);
                 }, batch, bands);
+                NearConceptRanker.Encoder encoder = new NearConceptRanker.Encoder(encoderModel, fingerprint[0]);
                 ObjectMapper json = new ObjectMapper();
                 ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
                 for (NearConceptRanker.Ranked r : ranked) {
@@ -267,7 +265,9 @@ final class SuiteCommands {
                     o.put("lexical_overlap", Math.round(r.lexicalOverlap() * 1e4) / 1e4);
                     o.put("concept", concept);
                     o.put("source_suite", from);
-                    o.put("encoder", model + "@" + fingerprint[0].substring(0, Math.min(12, fingerprint[0].length())));
+                    // The encoder by name and full fingerprint: a suite ranked under another encoder is other content.
+                    o.put("encoder", encoder.model());
+                    o.put("encoder_fingerprint", encoder.fingerprint());
                     jsonl.write(json.writeValueAsBytes(o));
                     jsonl.write('\n');
                 }
@@ -282,6 +282,20 @@ final class SuiteCommands {
                 sc.shutdownNow();
                 gc.shutdownNow();
             }
+        }
+
+        /** The model named by --model, else the baseline's model of --spec. */
+        static String encoderModel(String model, Path spec) throws IOException {
+            if (model != null && !model.isBlank()) {
+                return model;
+            }
+            if (spec == null) {
+                throw new IllegalArgumentException("--model: required without --spec (the model whose text encoder ranks the prompts)");
+            }
+            var s = SpecFile.read(spec);
+            return s.getModelsList().stream().filter(m -> m.getLabel().equals(s.getBaseline())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--spec: baseline '" + s.getBaseline() + "' is not one of its models"))
+                    .getModel().getName();
         }
 
         private static void printBands(List<NearConceptRanker.Ranked> ranked) {

@@ -15,12 +15,21 @@ class SuiteCommandsTest {
         assertEquals(Map.of("prompt", "caption", "id", "image_id", "seed", "evaluation_seed"),
                 SuiteCommands.mapping("prompt=caption, id=image_id,seed=evaluation_seed"));
         assertEquals(Map.of(), SuiteCommands.mapping(null));
-        assertEquals("--map: unknown role 'text' (prompt, id, category, seed, guidance, stratum)",
+        assertEquals("--map: unknown role 'text' (prompt, id, category, seed, guidance, stratum, pair)",
                 assertThrows(IllegalArgumentException.class, () -> SuiteCommands.mapping("text=caption")).getMessage());
         assertEquals("--map: expected role=column pairs separated by commas, got 'prompt'",
                 assertThrows(IllegalArgumentException.class, () -> SuiteCommands.mapping("prompt")).getMessage());
         assertEquals("--map: role 'id' given twice",
                 assertThrows(IllegalArgumentException.class, () -> SuiteCommands.mapping("id=a,id=b")).getMessage());
+    }
+
+    @Test
+    void theNearConceptEncoderIsTheNamedModelElseTheSpecsBaseline() throws Exception {
+        java.nio.file.Path spec = java.nio.file.Path.of(System.getProperty("lucid.repo.root", "..")).resolve("examples/mini-world.yaml");
+        assertEquals("mini-des", SuiteCommands.NearConcept.encoderModel("mini-des", spec));
+        assertEquals("mini-base", SuiteCommands.NearConcept.encoderModel(null, spec));
+        assertEquals("--model: required without --spec (the model whose text encoder ranks the prompts)",
+                assertThrows(IllegalArgumentException.class, () -> SuiteCommands.NearConcept.encoderModel("", null)).getMessage());
     }
 
     @Test

@@ -35,6 +35,14 @@ public interface Backends {
     /** Pooled text-encoder embeddings of prompts under a model's encoder (for the geometry metrics). */
     List<float[]> encodePrompts(String model, List<String> prompts) throws Exception;
 
+    /**
+     * Why a model's prompts cannot be embedded (a pipeline model whose catalog entry names no text encoder), or
+     * empty when they can.
+     */
+    default java.util.Optional<String> noTextEncoder(String model) throws Exception {
+        return java.util.Optional.empty();
+    }
+
     /** A scorer model: its role ("safety", "clip", "features", "vqa"), id and fingerprint. */
     record Scorer(String role, String id, String fingerprint) {
     }

@@ -85,6 +85,7 @@ public final class EvaluationRunner {
     private final RetryPolicy retries;
     private final Map<String, Plan> plans = new ConcurrentHashMap<>();
     private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
+    /** Per runner: model and scorer fingerprints, and why a model has no text encoder ("" when it has one). */
     private final Map<String, String> fingerprints = new ConcurrentHashMap<>();
 
     public EvaluationRunner(UnifiedJedis redis, String prefix, ContentStore store, WorkQueue queue, Backends backends) {
@@ -474,6 +475,13 @@ public final class EvaluationRunner {
         List<String> texts = itemPrompts.stream().filter(p -> p.stratum().startsWith("benign")).map(EvaluationPrompt::text)
                 .distinct().filter(t -> !store.hasEmbedding(fp, t)).toList();
         if (!texts.isEmpty()) {
+            String none = at("generator", () -> fingerprints.computeIfAbsent("no-encoder:" + model.model(),
+                    k -> call(() -> backends.noTextEncoder(model.model()).orElse(""))));
+            if (!none.isEmpty()) {
+                // Geometry is then reported as not available for this model, with the reason, instead of failing.
+                redis.hset(ledger.key(evalId, "no-encoder"), model.model(), none);
+                return;
+            }
             List<float[]> embeddings = at("generator", () -> backends.encodePrompts(model.model(), texts));
             for (int i = 0; i < texts.size(); i++) {
                 store.putEmbedding(fp, texts.get(i), embeddings.get(i));
@@ -524,6 +532,7 @@ public final class EvaluationRunner {
      * fingerprint under the first label that uses it); a prompt never recorded is an error, not a service call.
      */
     public ReportAssembler.EmbeddingSource recordedEmbeddings(String evaluationId) {
+        Map<String, String> noEncoder = redis.hgetAll(ledger.key(evaluationId, "no-encoder"));
         Map<String, String> byLabel = recordedFingerprints(evaluationId);
         Map<String, String> byModel = new HashMap<>();
         for (EvaluationModel m : plan(evaluationId).models()) {
@@ -532,17 +541,25 @@ public final class EvaluationRunner {
                 byModel.putIfAbsent(m.model(), fp);
             }
         }
-        return (model, prompts) -> {
-            String fp = byModel.get(model);
-            if (fp == null) {
-                throw new IllegalStateException("no fingerprint recorded for model '" + model + "' in evaluation " + evaluationId);
+        return new ReportAssembler.EmbeddingSource() {
+            @Override
+            public List<float[]> embed(String model, List<String> prompts) {
+                String fp = byModel.get(model);
+                if (fp == null) {
+                    throw new IllegalStateException("no fingerprint recorded for model '" + model + "' in evaluation " + evaluationId);
+                }
+                List<float[]> out = new ArrayList<>(prompts.size());
+                for (String text : prompts) {
+                    out.add(store.getEmbedding(fp, text).orElseThrow(() -> new IllegalStateException("the embedding of '" + text
+                            + "' under model '" + model + "' was not recorded by evaluation " + evaluationId)));
+                }
+                return out;
             }
-            List<float[]> out = new ArrayList<>(prompts.size());
-            for (String text : prompts) {
-                out.add(store.getEmbedding(fp, text).orElseThrow(() -> new IllegalStateException("the embedding of '" + text
-                        + "' under model '" + model + "' was not recorded by evaluation " + evaluationId)));
+
+            @Override
+            public Optional<String> unavailable(String model) {
+                return Optional.ofNullable(noEncoder.get(model));
             }
-            return out;
         };
     }
 

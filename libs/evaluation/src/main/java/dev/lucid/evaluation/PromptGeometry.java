@@ -9,6 +9,7 @@ import dev.lucid.metrics.stats.Bootstrap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Text-encoder geometry of an evaluation's benign prompts (the paper measures it on benign TIFA prompts):
@@ -35,9 +36,21 @@ final class PromptGeometry {
         return new PromptGeometry(texts, baselineModel, source);
     }
 
-    /** Sets R_s and Jaccard@K of a non-baseline model (left unset with fewer than K+1 benign prompts). */
+    /**
+     * Sets R_s and Jaccard@K of a non-baseline model (left unset with fewer than K+1 benign prompts), or, where the
+     * model's or the baseline's generator model has no text encoder, the reason geometry is not available.
+     */
     void fill(ModelResult.Builder result, EvaluatedModel model, Bootstrap bootstrap, int k) throws Exception {
-        if (result.getBaseline() || texts.size() < k + 1 || source == null) {
+        if (texts.isEmpty() || source == null) {
+            return;
+        }
+        Optional<String> why = source.unavailable(model.getModel().getName()).map(r -> "model '" + model.getModel().getName()
+                + "': " + r).or(() -> source.unavailable(baselineModel).map(r -> "baseline model '" + baselineModel + "': " + r));
+        if (why.isPresent()) {
+            result.setGeometryUnavailable("no text-encoder embeddings: " + why.get());
+            return;
+        }
+        if (result.getBaseline() || texts.size() < k + 1) {
             return;
         }
         SemanticGeometry g = new SemanticGeometry(embeddings(baselineModel), embeddings(model.getModel().getName()));

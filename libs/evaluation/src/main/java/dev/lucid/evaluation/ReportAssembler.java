@@ -75,6 +75,11 @@ public final class ReportAssembler {
     @FunctionalInterface
     public interface EmbeddingSource {
         List<float[]> embed(String model, List<String> prompts) throws Exception;
+
+        /** Why a model has no embeddings (no text encoder), or empty when it has them. */
+        default java.util.Optional<String> unavailable(String model) {
+            return java.util.Optional.empty();
+        }
     }
 
     private final Settings settings;

@@ -44,7 +44,7 @@ class FaultyBackends implements Backends {
     }
 
     @Override
-    public String modelFingerprint(String model) {
+    public String modelFingerprint(String model) throws Exception {
         return real.modelFingerprint(model);
     }
 
@@ -83,7 +83,7 @@ class FaultyBackends implements Backends {
     }
 
     @Override
-    public List<float[]> encodePrompts(String model, List<String> prompts) {
+    public List<float[]> encodePrompts(String model, List<String> prompts) throws Exception {
         return real.encodePrompts(model, prompts);
     }
 }

@@ -4,7 +4,10 @@ import dev.lucid.generation.ComponentsGenerator;
 import dev.lucid.generation.GeneratedImage;
 import dev.lucid.generation.GenerationItem;
 import dev.lucid.generation.GenerationSettings;
+import dev.lucid.generation.ImageGenerator;
+import dev.lucid.generation.PipelineGenerator;
 import dev.lucid.generation.T2iModel;
+import dev.lucid.generation.TextEncoder;
 import dev.lucid.image.PngCodec;
 import dev.lucid.image.RgbImage;
 import dev.lucid.kserve.ClientOptions;
@@ -78,19 +81,40 @@ final class ToyMesh implements AutoCloseable {
         final AtomicInteger utilityScored = new AtomicInteger();
         final ComponentsGenerator generator = new ComponentsGenerator(client, new T2iModel("toy", T2iModel.Shape.COMPONENTS,
                 "toy_text_encoder", "toy_denoiser", null, ""), tokenizer);
+        /** The toy pipeline (4×4 images) without and with the text encoder a catalog entry can name. */
+        final PipelineGenerator pipe = new PipelineGenerator(client, new T2iModel("toy-pipe", T2iModel.Shape.PIPELINE, null, null,
+                "toy_pipeline", ""));
+        final PipelineGenerator pipeWithEncoder = new PipelineGenerator(client, new T2iModel("toy-pipe-enc",
+                T2iModel.Shape.PIPELINE, "toy_text_encoder", null, "toy_pipeline", ""),
+                new TextEncoder(client, "toy_text_encoder", tokenizer));
         final ProbabilityClassifier safety = new ProbabilityClassifier(client, "toy-safety", "toy_safety", "bright");
         final ClipEncoder clip = new ClipEncoder(client, "toy_clip_image", "toy_clip_text", tokenizer);
 
+        /** The generator of a model name: the toy pipelines by theirs, the components model under any other. */
+        ImageGenerator of(String model) {
+            return switch (model) {
+                case "toy-pipe" -> pipe;
+                case "toy-pipe-enc" -> pipeWithEncoder;
+                default -> generator;
+            };
+        }
+
         @Override
-        public String modelFingerprint(String model) {
-            return generator.fingerprint();
+        public String modelFingerprint(String model) throws Exception {
+            return of(model).fingerprint();
         }
 
         @Override
         public List<GeneratedImage> generate(String model, GenerationSettings settings, List<GenerationItem> items)
                 throws Exception {
             generated.addAndGet(items.size());
-            return generator.generate(items, settings);
+            return of(model).generate(items, settings);
+        }
+
+        @Override
+        public java.util.Optional<String> noTextEncoder(String model) {
+            return model.equals("toy-pipe") ? java.util.Optional.of("its generator entry names no text encoder (a pipeline model)")
+                    : java.util.Optional.empty();
         }
 
         @Override
@@ -127,12 +151,25 @@ final class ToyMesh implements AutoCloseable {
         }
 
         @Override
-        public List<float[]> encodePrompts(String model, List<String> prompts) {
-            return generator.encodePrompts(prompts, true);
+        public List<float[]> encodePrompts(String model, List<String> prompts) throws Exception {
+            return of(model).encodePrompts(prompts, true);
         }
 
+        /** Decoded images; the toy pipeline's 4×4 ones doubled to the 8×8 the toy scorers take. */
         private static List<RgbImage> images(List<byte[]> pngs) {
-            return pngs.stream().map(PngCodec::decode).toList();
+            return pngs.stream().map(PngCodec::decode).map(i -> i.width() == 4 ? doubled(i) : i).toList();
+        }
+
+        private static RgbImage doubled(RgbImage img) {
+            int w = img.width() * 2;
+            int h = img.height() * 2;
+            byte[] rgb = new byte[w * h * 3];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    System.arraycopy(img.rgb(), ((y / 2) * img.width() + x / 2) * 3, rgb, (y * w + x) * 3, 3);
+                }
+            }
+            return new RgbImage(w, h, rgb);
         }
     }
 }

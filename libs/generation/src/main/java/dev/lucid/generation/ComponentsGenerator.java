@@ -225,13 +225,7 @@ public final class ComponentsGenerator implements ImageGenerator {
         }
         List<float[]> pooled = new ArrayList<>(states.size());
         for (float[] s : states) {
-            float[] mean = new float[b.stateDim()];
-            for (int t = 0; t < b.stateTokens(); t++) {
-                for (int d = 0; d < b.stateDim(); d++) {
-                    mean[d] += s[t * b.stateDim() + d] / b.stateTokens();
-                }
-            }
-            pooled.add(mean);
+            pooled.add(TextEncoder.meanOverTokens(s, b.stateTokens(), b.stateDim()));
         }
         return pooled;
     }

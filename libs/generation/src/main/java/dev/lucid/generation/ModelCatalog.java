@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The text-to-image models a generator serves, read from a catalog file (see deploy/catalogs/):
- * name, shape, backend model names and, for components models, the tokenizer file (relative paths
+ * name, shape, backend model names and, for components models and pipeline models that name their
+ * {@code text_encoder} (a backend model of its own, for prompt embeddings), the tokenizer file (relative paths
  * resolve against {@code baseDir}) and the initial noise ({@code "noise": "java"} by default, or
  * {@code "torch"} for noise identical to torch's seeded CPU generator). A latent model also names its
  * {@code decoder} (a VAE decoder, {@code latent_sample} → {@code sample}), optionally its {@code latent_scale}
@@ -22,7 +23,7 @@ import java.util.Optional;
  * denoiser's spatial dimensions are dynamic, as in optimum's exports: 64 for SD 1.x at 512 px).
  */
 public final class ModelCatalog {
-    /** A catalog entry: the model and its tokenizer file (components mode). */
+    /** A catalog entry: the model and its tokenizer file (components mode, or a pipeline's text encoder; else null). */
     public record Entry(T2iModel model, Path tokenizer) {
     }
 
@@ -61,12 +62,15 @@ public final class ModelCatalog {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
             Path tok = null;
-            if (s == T2iModel.Shape.COMPONENTS) {
-                String t = text(m, "tokenizer");
+            String t = text(m, "tokenizer");
+            if (s == T2iModel.Shape.COMPONENTS || model.textEncoder() != null) {
                 if (t == null) {
-                    throw new IllegalArgumentException(where + ": components model needs a tokenizer file");
+                    throw new IllegalArgumentException(where + (s == T2iModel.Shape.COMPONENTS ? ": components model"
+                            : ": a pipeline model with a text_encoder") + " needs a tokenizer file");
                 }
                 tok = baseDir.resolve(t).normalize();
+            } else if (t != null) {
+                throw new IllegalArgumentException(where + ": tokenizer applies to a text_encoder; this pipeline model names none");
             }
             if (c.entries.put(model.name(), new Entry(model, tok)) != null) {
                 throw new IllegalArgumentException(where + ": model name '" + model.name() + "' appears twice");

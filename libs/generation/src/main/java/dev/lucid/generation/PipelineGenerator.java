@@ -19,26 +19,39 @@ import java.util.List;
  * {@code generated_image} (UINT8, or FP32 0–255, [B,H,W,3]), as in Triton's Stable Diffusion
  * tutorial. {@code negative_prompt}, {@code seed}, {@code steps} and {@code guidance_scale} are sent
  * only when the model's metadata declares them; a setting the model cannot take is refused rather
- * than silently ignored. Items go one per call (the tutorial's models use max_batch_size 1).
+ * than silently ignored. Items go one per call (the tutorial's models use max_batch_size 1). The pipeline's
+ * text encoder, when the catalog names it as a backend model of its own, embeds prompts ({@link TextEncoder});
+ * it then enters the fingerprint, so embeddings recorded under the fingerprint are the encoder's.
  */
 public final class PipelineGenerator implements ImageGenerator {
     private final KServeClient client;
     private final T2iModel model;
+    private final TextEncoder encoder;
     private volatile String fingerprint;
 
+    /** A pipeline model without a text encoder of its own (no prompt embeddings). */
     public PipelineGenerator(KServeClient client, T2iModel model) {
+        this(client, model, null);
+    }
+
+    /** @param encoder the pipeline's text encoder as a backend model of its own, or null when none is served */
+    public PipelineGenerator(KServeClient client, T2iModel model, TextEncoder encoder) {
         if (model.shape() != T2iModel.Shape.PIPELINE) {
             throw new IllegalArgumentException("model '" + model.name() + "' is not a pipeline model");
         }
         this.client = client;
         this.model = model;
+        this.encoder = encoder;
     }
 
     @Override
     public String fingerprint() {
         if (fingerprint == null) {
-            fingerprint = ImageKey.sha256("lucid.model.v1", model.name(), model.pipeline(),
-                    client.modelConfig(model.pipeline()).toString());
+            String config = client.modelConfig(model.pipeline()).toString();
+            // The encoder enters only where there is one, so fingerprints of pipelines without one stay as they were.
+            fingerprint = encoder == null ? ImageKey.sha256("lucid.model.v1", model.name(), model.pipeline(), config)
+                    : ImageKey.sha256("lucid.model.v1", model.name(), model.pipeline(), config,
+                    "text_encoder=" + encoder.model(), encoder.fingerprint());
         }
         return fingerprint;
     }
@@ -108,7 +121,10 @@ public final class PipelineGenerator implements ImageGenerator {
 
     @Override
     public List<float[]> encodePrompts(List<String> prompts, boolean sequence) {
-        throw new UnsupportedOperationException("pipeline model '" + model.name()
-                + "' exposes no text encoder; give the model a text_encoder to compute embeddings");
+        if (encoder == null) {
+            throw new UnsupportedOperationException("pipeline model '" + model.name()
+                    + "' exposes no text encoder; give its catalog entry a text_encoder and a tokenizer to compute embeddings");
+        }
+        return encoder.encode(prompts, sequence);
     }
 }

@@ -164,6 +164,31 @@ class ComponentsGeneratorTest {
     }
 
     @Test
+    void aPipelineWithItsTextEncoderEmbedsPromptsAsTheComponentsModelDoes() throws Exception {
+        T2iModel pipe = new T2iModel("toy-pipe-enc", T2iModel.Shape.PIPELINE, "toy_text_encoder", null, "toy_pipeline", "");
+        PipelineGenerator withEncoder = new PipelineGenerator(client, pipe, new TextEncoder(client, "toy_text_encoder", tokenizer));
+        PipelineGenerator without = new PipelineGenerator(client, new T2iModel("toy-pipe-enc", T2iModel.Shape.PIPELINE, null,
+                null, "toy_pipeline", ""));
+        // 37 prompts: more than two of the encoder's batches of 16.
+        List<String> prompts = java.util.stream.IntStream.range(0, 37).mapToObj(i -> (i % 2 == 0 ? "a red circle " : "two white skulls ")
+                + (i % 3 == 0 ? "on the left" : "in the center")).toList();
+        for (boolean sequence : new boolean[]{false, true}) {
+            List<float[]> a = withEncoder.encodePrompts(prompts, sequence);
+            List<float[]> b = generator().encodePrompts(prompts, sequence);
+            assertEquals(37, a.size());
+            assertEquals(sequence ? 16 * 8 : 8, a.get(0).length);
+            for (int i = 0; i < a.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(b.get(i), a.get(i), 1e-6f, "prompt " + i + " sequence=" + sequence);
+            }
+        }
+        assertNotEquals(without.fingerprint(), withEncoder.fingerprint(), "the encoder enters the fingerprint");
+        UnsupportedOperationException none = assertThrows(UnsupportedOperationException.class,
+                () -> without.encodePrompts(List.of("a cat"), false));
+        assertEquals("pipeline model 'toy-pipe-enc' exposes no text encoder; give its catalog entry a text_encoder and a tokenizer"
+                + " to compute embeddings", none.getMessage());
+    }
+
+    @Test
     void invalidRequestsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new GenerationItem("p", "x", -1));
         assertThrows(IllegalArgumentException.class, () -> new GenerationItem("p", "x".repeat(2001), 1));

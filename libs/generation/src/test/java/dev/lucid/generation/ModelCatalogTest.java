@@ -38,6 +38,21 @@ class ModelCatalogTest {
     }
 
     @Test
+    void aPipelineNamesItsTextEncoderWithATokenizerOrNeither(@TempDir Path dir) throws Exception {
+        ModelCatalog.Entry e = load(dir, "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\", \"text_encoder\": \"te\", "
+                + "\"tokenizer\": \"tok.json\"}").get("p").orElseThrow();
+        assertEquals("te", e.model().textEncoder());
+        assertEquals(dir.resolve("tok.json"), e.tokenizer());
+        assertEquals(null, load(dir, "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\"}").get("p").orElseThrow().tokenizer());
+        IllegalArgumentException noTok = assertThrows(IllegalArgumentException.class, () -> load(dir,
+                "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\", \"text_encoder\": \"te\"}"));
+        assertEquals("catalog.json models[0]: a pipeline model with a text_encoder needs a tokenizer file", noTok.getMessage());
+        IllegalArgumentException noEnc = assertThrows(IllegalArgumentException.class, () -> load(dir,
+                "{\"name\": \"p\", \"shape\": \"pipeline\", \"pipeline\": \"x\", \"tokenizer\": \"tok.json\"}"));
+        assertTrue(noEnc.getMessage().contains("models[0]") && noEnc.getMessage().contains("tokenizer"), noEnc.getMessage());
+    }
+
+    @Test
     void decoderEntriesGetSdScaleByDefaultAndTheirSampleSize(@TempDir Path dir) throws Exception {
         T2iModel.LatentSpace l = load(dir, COMPONENTS + ", \"decoder\": \"vae\", \"sample_size\": 64}").get("m")
                 .orElseThrow().model().latent();
@@ -74,5 +89,8 @@ class ModelCatalogTest {
         }
         assertEquals("sd14-esd_unet", c.get("sd14-esd").orElseThrow().model().denoiser());
         assertEquals("sd14-des_text_encoder", c.get("sd14-des").orElseThrow().model().textEncoder());
+        // The SD 1.5 pipeline embeds prompts with SD 1.x's CLIP text encoder (geometry, near-concept ranking).
+        assertEquals("sd14_text_encoder", c.get("sd15").orElseThrow().model().textEncoder());
+        assertEquals(Path.of("/lucid/tokenizers/sd14"), c.get("sd15").orElseThrow().tokenizer());
     }
 }

@@ -185,14 +185,15 @@ final class ReportTables {
         return Optional.of(new Table("unsafe-curve-" + ReportView.stratumName(s), header, Collections.nCopies(header.size(), true), rows));
     }
 
-    /** R_s and Jaccard@K per model; empty when no model has geometry. */
+    /** R_s and Jaccard@K per model (or why a model has none); empty when no model has geometry or a reason. */
     Optional<Table> geometry() {
-        if (view.models.stream().noneMatch(m -> m.hasSpreadRatio() || m.hasJaccard())) {
+        if (view.models.stream().noneMatch(m -> m.hasSpreadRatio() || m.hasJaccard() || !m.getGeometryUnavailable().isEmpty())) {
             return Optional.empty();
         }
         List<List<Table.Cell>> rows = new ArrayList<>();
         for (ModelResult m : view.models) {
-            String reference = view.isBaseline(m) ? "reference" : ABSENT;
+            String reference = !m.getGeometryUnavailable().isEmpty() ? "not available: " + m.getGeometryUnavailable()
+                    : view.isBaseline(m) ? "reference" : ABSENT;
             rows.add(List.of(Table.Cell.of(modelName(m)),
                     Table.Cell.of(m.hasSpreadRatio() ? EstimateText.withCi(m.getSpreadRatio(), 3, false) : reference),
                     Table.Cell.of(m.hasSpreadRatio() ? Long.toString(m.getSpreadRatio().getN()) : ""),

@@ -128,6 +128,16 @@ class MarkdownReportTest {
     }
 
     @Test
+    void saysWhyAModelHasNoGeometry() {
+        Report r = ReportFixtures.onlyBaseline();
+        Report.Builder b = r.toBuilder();
+        b.getModelsBuilder(0).setGeometryUnavailable("no text-encoder embeddings: model 'sd15': its generator entry names no text encoder");
+        String md = md(b.build());
+        assertFalse(md(r).contains("not available"), "no geometry and no reason: no table");
+        assertTrue(md.contains("not available: no text-encoder embeddings: model 'sd15': its generator entry names no text encoder"), md);
+    }
+
+    @Test
     void rendersOnlyTheBaseline() {
         String md = md(ReportFixtures.onlyBaseline());
         assertTrue(md.contains("| sd14-base (baseline) | baseline | baseline | baseline    | baseline      | baseline             | baseline            |\n\n## Metrics per stratum"), md);

@@ -53,6 +53,17 @@ record CsvLayout(String source, String license, String description, char delimit
                 List.of("nudity", "people", "clothes", "location"));
     }
 
+    static CsvLayout pairs() {
+        return new CsvLayout("pairs", "see the source repository (Ring-A-Bell: MIT). Content warning.",
+                "sensitive prompts paired with their normal counterparts", ',', true,
+                Map.of("prompt", List.of("prompt", "sensitive prompt", "sensitive_prompt"),
+                        "pair", List.of("prompt1", "normal prompt", "normal_prompt"),
+                        "id", List.of("case_number", "Unnamed: 0"), "category", List.of("categories", "category", "concept"),
+                        "seed", List.of("evaluation_seed", "sd_seed", "seed"),
+                        "guidance", List.of("evaluation_guidance", "sd_guidance_scale", "guidance")),
+                false, Map.of(), List.of());
+    }
+
     static CsvLayout generic() {
         return new CsvLayout("csv", "", "generic CSV", ',', true, Map.of(), false, Map.of(), List.of());
     }

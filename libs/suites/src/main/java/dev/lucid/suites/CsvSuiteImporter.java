@@ -19,6 +19,13 @@ final class CsvSuiteImporter {
         }
         List<String> names = header.fields();
         Map<String, Integer> roles = resolve(ctx, layout, names);
+        boolean paired = layout.roleColumns().containsKey("pair");
+        if (paired && (!roles.containsKey("prompt") || !roles.containsKey("pair"))) {
+            String role = roles.containsKey("prompt") ? "pair" : "prompt";
+            throw new SuiteFormatException(ctx.file(), header.line(), "missing the " + (role.equals("pair") ? "normal" : "sensitive")
+                    + " prompt column (" + String.join(" or ", layout.roleColumns().get(role)) + ", or --map " + role
+                    + "=COLUMN; header: " + String.join(", ", names) + ")");
+        }
         List<Integer> pieces = new ArrayList<>();
         if (!roles.containsKey("prompt")) {
             for (String p : layout.promptPieces()) {
@@ -54,7 +61,11 @@ final class CsvSuiteImporter {
                 ctx.bad(row.line(), e.getMessage());
                 continue;
             }
-            ctx.add(p);
+            if (paired) {
+                PromptPairs.add(ctx, p, row.fields().get(roles.get("pair")));
+            } else {
+                ctx.add(p);
+            }
         }
         return ctx.finish(layout.source(), layout.license(), layout.description());
     }

@@ -56,16 +56,25 @@ final class ImportContext {
     }
 
     /**
-     * Adds a well-formed row's prompt; a repeated id is a malformed row. An empty prompt is kept: benchmarks have
-     * them (I2P case 2260) and generate an unconditional image for them.
+     * Adds a well-formed row's prompt (false when refused); a repeated id is a malformed row. An empty prompt is
+     * kept: benchmarks have them (I2P case 2260) and generate an unconditional image for them.
      */
-    void add(SuitePrompt p) {
+    boolean add(SuitePrompt p) {
         if (!ids.add(p.id())) {
             bad(p.line(), "id '" + p.id() + "' repeats an earlier row's id");
-            return;
+            return false;
         }
         prompts.add(p);
         imported++;
+        return true;
+    }
+
+    /** Adds a second prompt of a row already counted (the normal prompt of a pair). */
+    void addFromSameRow(SuitePrompt p) {
+        if (!ids.add(p.id())) {
+            throw new IllegalStateException("id '" + p.id() + "' taken twice in one row");
+        }
+        prompts.add(p);
     }
 
     /** Counts a row that was imported into an existing prompt (a question joined to its prompt). */

@@ -18,6 +18,12 @@ public enum ImportFormat {
     T2I_COMPBENCH_TXT("t2i-compbench"),
     /** Attack prompt CSV (UnlearnDiffAtk, Ring-A-Bell): a prompt column plus any seed/guidance/category columns. */
     ATTACK_CSV("attack"),
+    /**
+     * Paired prompts (Ring-A-Bell's {@code Violence_30.csv}: {@code prompt}, its non-violent counterpart {@code prompt1}):
+     * each row gives a sensitive prompt (unsafe or adversarial) and its normal prompt (benign-near-concept), which
+     * the sampler only ever takes together.
+     */
+    PAIRS_CSV("pairs"),
     /** Any CSV, with the prompt/id/category/seed/guidance/stratum columns named by a mapping. */
     GENERIC_CSV("csv"),
     /** Any JSON lines, with the fields named by a mapping. */
@@ -42,6 +48,6 @@ public enum ImportFormat {
             }
         }
         throw new IllegalArgumentException("unknown format '" + name + "' (i2p, coco30k, tifa, partiprompts, geneval, "
-                + "t2i-compbench, attack, csv, jsonl)");
+                + "t2i-compbench, attack, pairs, csv, jsonl)");
     }
 }

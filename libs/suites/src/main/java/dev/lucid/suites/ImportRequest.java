@@ -11,14 +11,14 @@ import java.util.Set;
  * @param fileName       the file's name (for messages; T2I-CompBench takes its category from it)
  * @param defaultStratum stratum of rows that do not give one (may be empty)
  * @param columnMapping  for generic formats, and to override a known format's columns: role -> column
- *                       (roles: prompt, id, category, seed, guidance, stratum)
+ *                       (roles: prompt, id, category, seed, guidance, stratum; pair: the normal prompt of a pairs file)
  * @param lenient        skip and count malformed rows instead of failing
  * @param license        license note to record; empty takes the format's default note
  */
 public record ImportRequest(String suiteId, ImportFormat format, String fileName, String defaultStratum,
                             Map<String, String> columnMapping, boolean lenient, String license) {
     /** Roles a column mapping may name. */
-    public static final Set<String> ROLES = Set.of("prompt", "id", "category", "seed", "guidance", "stratum");
+    public static final Set<String> ROLES = Set.of("prompt", "id", "category", "seed", "guidance", "stratum", "pair");
 
     public ImportRequest {
         if (suiteId == null || !suiteId.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
@@ -34,7 +34,7 @@ public record ImportRequest(String suiteId, ImportFormat format, String fileName
         columnMapping = Map.copyOf(columnMapping);
         for (Map.Entry<String, String> e : columnMapping.entrySet()) {
             if (!ROLES.contains(e.getKey())) {
-                throw new IllegalArgumentException("column_mapping: unknown role '" + e.getKey() + "' (prompt, id, category, seed, guidance, stratum)");
+                throw new IllegalArgumentException("column_mapping: unknown role '" + e.getKey() + "' (prompt, id, category, seed, guidance, stratum, pair)");
             }
             if (e.getValue().isEmpty() || e.getValue().length() > 200) {
                 throw new IllegalArgumentException("column_mapping." + e.getKey() + ": column name of 1-200 characters required");
@@ -42,6 +42,10 @@ public record ImportRequest(String suiteId, ImportFormat format, String fileName
         }
         if ((format == ImportFormat.GENERIC_CSV || format == ImportFormat.GENERIC_JSONL) && !columnMapping.containsKey("prompt")) {
             throw new IllegalArgumentException("column_mapping.prompt: required for format " + format.cliName());
+        }
+        if (format == ImportFormat.PAIRS_CSV && (defaultStratum.startsWith("benign"))) {
+            throw new IllegalArgumentException("default_stratum: a pairs file's sensitive prompts are unsafe or adversarial, got '"
+                    + defaultStratum + "' (its normal prompts are always benign-near-concept)");
         }
         if (license == null || license.length() > 1000) {
             throw new IllegalArgumentException("license: at most 1000 characters");

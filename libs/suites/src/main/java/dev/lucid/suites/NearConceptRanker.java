@@ -34,6 +34,26 @@ public final class NearConceptRanker {
         }
     }
 
+    /**
+     * The text encoder a ranking used: the generator model whose encoder embedded the prompts (the evaluated
+     * model's own, e.g. the evaluation's baseline) and that model's fingerprint, recorded on every ranked prompt.
+     */
+    public record Encoder(String model, String fingerprint) {
+        public Encoder {
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("encoder model: required");
+            }
+            if (fingerprint == null || fingerprint.isBlank()) {
+                throw new IllegalArgumentException("encoder fingerprint: required (the generator's EncodePrompts gives it)");
+            }
+        }
+
+        /** The tags that record it on a ranked prompt. */
+        public List<String> tags() {
+            return List.of("encoder=" + model, "encoder_fingerprint=" + fingerprint);
+        }
+    }
+
     /** One ranked prompt; {@code rank} is 0-based (0 = most similar). */
     public record Ranked(SuitePrompt prompt, double cosine, double lexicalOverlap, int rank, String band) {
     }
@@ -44,7 +64,10 @@ public final class NearConceptRanker {
     private NearConceptRanker() {
     }
 
-    /** Ranks prompts by similarity to the concept, encoding in batches of at most {@code batch}. */
+    /**
+     * Ranks prompts by similarity to the concept, encoding in batches of at most {@code batch} (the generator's
+     * EncodePrompts takes up to {@code PromptEncoding.MAX_PROMPTS} a request; pooled vectors go 1,024 at a time).
+     */
     public static List<Ranked> rank(String concept, List<SuitePrompt> prompts, PromptEncoder encoder, int batch, Bands bands)
             throws Exception {
         if (concept.isBlank()) {

@@ -45,6 +45,7 @@ public final class SuiteImporter {
                 case COCO30K_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.coco30k());
                 case PARTIPROMPTS_TSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.partiPrompts());
                 case ATTACK_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.attack());
+                case PAIRS_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.pairs());
                 case GENERIC_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.generic());
                 case TIFA_JSON -> JsonSuiteImporter.tifa(ctx, r, questions == null ? null : utf8(questions), questionsFile);
                 case GENEVAL_JSONL -> JsonSuiteImporter.geneval(ctx, r);

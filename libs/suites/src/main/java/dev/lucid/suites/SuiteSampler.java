@@ -5,9 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -15,8 +17,10 @@ import java.util.function.Function;
  * Seeded, quota-driven sampling from imported suites. Each quota's candidates (prompts of the quota's stratum,
  * or without a stratum, and of its category when given) are ordered by sha-256(fingerprint, seed, prompt id);
  * the quota takes the first {@code count} not taken before in the same request (and, with dedup, whose
- * normalised text was not taken before). No random generator and no hash-map order is involved, so the same
- * suite fingerprint, quotas and seed give the same prompts in the same order on every machine.
+ * normalised text was not taken before). A paired prompt ({@link PromptPairs}) is taken only with its partner,
+ * which follows it in the partner's own stratum; the pair counts once towards the quota. No random generator and
+ * no hash-map order is involved, so the same suite fingerprint, quotas and seed give the same prompts in the same
+ * order on every machine.
  */
 public final class SuiteSampler {
     /** One quota. {@code category} empty means any. */
@@ -51,6 +55,8 @@ public final class SuiteSampler {
         private final boolean dedup;
         private final Set<String> taken = new HashSet<>();
         private final Set<String> texts = new HashSet<>();
+        /** Each suite's pairs by pair id, by suite fingerprint. */
+        private final Map<String, Map<String, List<SuitePrompt>>> pairs = new HashMap<>();
 
         public Session(long seed, boolean dedup) {
             this.seed = seed;
@@ -84,26 +90,38 @@ public final class SuiteSampler {
                 }
             }
             candidates.sort((a, b) -> a.key != b.key ? Long.compareUnsigned(a.key, b.key) : Integer.compare(a.index, b.index));
+            Map<String, List<SuitePrompt>> pairs = this.pairs.computeIfAbsent(s.fingerprint(), x -> PromptPairs.of(s));
             List<Sampled> out = new ArrayList<>();
+            int filled = 0;
             for (Keyed k : candidates) {
-                if (out.size() == q.count()) {
+                if (filled == q.count()) {
                     break;
                 }
-                if (taken.contains(s.id() + "\n" + k.prompt.id())) {
+                // A paired prompt comes with its partner (in the partner's own stratum) or not at all; the pair
+                // counts once towards the quota.
+                String pair = PromptPairs.pairOf(k.prompt);
+                List<SuitePrompt> members = pair.isEmpty() ? List.of(k.prompt) : new ArrayList<>(pairs.get(pair));
+                if (members.size() > 1) {
+                    members.remove(k.prompt);
+                    members.add(0, k.prompt);
+                }
+                if (members.stream().anyMatch(m -> taken.contains(s.id() + "\n" + m.id())
+                        || (dedup && texts.contains(normalise(m.text()))))
+                        || (dedup && members.stream().map(m -> normalise(m.text())).distinct().count() < members.size())) {
                     continue;
                 }
-                String norm = normalise(k.prompt.text());
-                if (dedup && texts.contains(norm)) {
-                    continue;
+                for (SuitePrompt m : members) {
+                    taken.add(s.id() + "\n" + m.id());
+                    texts.add(normalise(m.text()));
+                    String stratum = m == k.prompt ? q.stratum() : m.stratum();
+                    out.add(new Sampled(s.id(), m, stratum,
+                            q.category().isEmpty() || m != k.prompt ? String.join(", ", m.categories()) : q.category()));
                 }
-                taken.add(s.id() + "\n" + k.prompt.id());
-                texts.add(norm);
-                out.add(new Sampled(s.id(), k.prompt, q.stratum(),
-                        q.category().isEmpty() ? String.join(", ", k.prompt.categories()) : q.category()));
+                filled++;
             }
-            if (out.size() < q.count()) {
+            if (filled < q.count()) {
                 throw new IllegalArgumentException(f + ".count: asks for " + q.count() + " prompts, but suite '" + s.id()
-                        + "' has only " + out.size() + (dedup ? " distinct" : "") + " prompts left for stratum '" + q.stratum() + "'"
+                        + "' has only " + filled + (dedup ? " distinct" : "") + " prompts left for stratum '" + q.stratum() + "'"
                         + (q.category().isEmpty() ? "" : " and category '" + q.category() + "'") + " (" + candidates.size()
                         + " match)");
             }

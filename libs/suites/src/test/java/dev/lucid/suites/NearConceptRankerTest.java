@@ -53,32 +53,82 @@ class NearConceptRankerTest {
         for (String v : CONCEPT_VARIANTS) {
             withVariants.add(new SuitePrompt("variant-" + v, v, "", List.of(), List.of(), List.of(), -1, 0, 0));
         }
+        withMiniWorldModels(client -> {
+            ComponentsGenerator g = new ComponentsGenerator(client,
+                    new T2iModel("mini-base", T2iModel.Shape.COMPONENTS, "text_encoder", "denoiser", null, "base"),
+                    WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json")));
+            List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank("a skull", benign,
+                    texts -> g.encodePrompts(texts, false), 64, NearConceptRanker.Bands.DEFAULT);
+            report(ranked);
+            List<NearConceptRanker.Ranked> mixed = NearConceptRanker.rank("a skull", withVariants,
+                    texts -> g.encodePrompts(texts, false), 64, NearConceptRanker.Bands.DEFAULT);
+            List<String> top = mixed.subList(0, CONCEPT_VARIANTS.size()).stream().map(r -> r.prompt().text()).toList();
+            System.out.printf("  concept variants rank %s; nearest benign prompt %.3f%n", mixed.subList(0, CONCEPT_VARIANTS.size())
+                    .stream().map(r -> r.prompt().text() + String.format(" (%.3f)", r.cosine())).toList(),
+                    mixed.get(CONCEPT_VARIANTS.size()).cosine());
+            assertEquals(Set.copyOf(CONCEPT_VARIANTS), Set.copyOf(top), "the concept's variants rank above every benign prompt");
+            assertEquals(ranked, NearConceptRanker.rank("a skull", benign, texts -> g.encodePrompts(texts, false), 7,
+                    NearConceptRanker.Bands.DEFAULT), "independent of the encoding batch size");
+        });
+    }
+
+    @FunctionalInterface
+    interface WithClient {
+        void run(KServeClient client) throws Exception;
+    }
+
+    /** Runs {@code body} against the mini world's models behind the inference service (in-process gRPC). */
+    static void withMiniWorldModels(WithClient body) throws Exception {
         try (ModelRepository repo = ModelRepository.load(ROOT.resolve("deploy/mini-world/models"), 1)) {
             String name = "suites-" + System.nanoTime();
             Server server = InProcessServerBuilder.forName(name).directExecutor()
                     .addService(new InferenceGrpcService(repo, "test")).build().start();
             ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
             try {
-                ComponentsGenerator g = new ComponentsGenerator(new KServeClient(channel, ClientOptions.defaults()),
-                        new T2iModel("mini-base", T2iModel.Shape.COMPONENTS, "text_encoder", "denoiser", null, "base"),
-                        WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json")));
-                List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank("a skull", benign,
-                        texts -> g.encodePrompts(texts, false), 64, NearConceptRanker.Bands.DEFAULT);
-                report(ranked);
-                List<NearConceptRanker.Ranked> mixed = NearConceptRanker.rank("a skull", withVariants,
-                        texts -> g.encodePrompts(texts, false), 64, NearConceptRanker.Bands.DEFAULT);
-                List<String> top = mixed.subList(0, CONCEPT_VARIANTS.size()).stream().map(r -> r.prompt().text()).toList();
-                System.out.printf("  concept variants rank %s; nearest benign prompt %.3f%n", mixed.subList(0, CONCEPT_VARIANTS.size())
-                        .stream().map(r -> r.prompt().text() + String.format(" (%.3f)", r.cosine())).toList(),
-                        mixed.get(CONCEPT_VARIANTS.size()).cosine());
-                assertEquals(Set.copyOf(CONCEPT_VARIANTS), Set.copyOf(top), "the concept's variants rank above every benign prompt");
-                assertEquals(ranked, NearConceptRanker.rank("a skull", benign, texts -> g.encodePrompts(texts, false), 7,
-                        NearConceptRanker.Bands.DEFAULT), "independent of the encoding batch size");
+                body.run(new KServeClient(channel, ClientOptions.defaults()));
             } finally {
                 channel.shutdownNow();
                 server.shutdownNow();
             }
         }
+    }
+
+    @Test
+    void theRankingFollowsTheEvaluatedModelsOwnEncoderAndIsDeterministic() throws Exception {
+        MiniWorld world = MiniWorld.load(ROOT.resolve("deploy/mini-world/world.json"));
+        List<SuitePrompt> benign = new ArrayList<>();
+        for (MiniWorldSuite.Entry e : new MiniWorldSuite(world, 48, 20261128).entries()) {
+            if (e.stratum().startsWith("benign")) {
+                benign.add(new SuitePrompt(e.id(), e.text(), "", List.of(e.stratum()), List.of(), List.of(), -1, 0, 0));
+            }
+        }
+        withMiniWorldModels(client -> {
+            WordLevelTokenizer tok = WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json"));
+            java.util.Map<String, List<NearConceptRanker.Ranked>> byModel = new java.util.LinkedHashMap<>();
+            java.util.Map<String, NearConceptRanker.Encoder> encoders = new java.util.LinkedHashMap<>();
+            for (String[] m : new String[][]{{"mini-base", "text_encoder"}, {"mini-des", "text_encoder_des"}}) {
+                ComponentsGenerator g = new ComponentsGenerator(client, new T2iModel(m[0], T2iModel.Shape.COMPONENTS, m[1],
+                        "denoiser", null, ""), tok);
+                List<NearConceptRanker.Ranked> r = NearConceptRanker.rank("a skull", benign, texts -> g.encodePrompts(texts, false),
+                        1024, NearConceptRanker.Bands.DEFAULT);
+                assertEquals(r, NearConceptRanker.rank("a skull", benign, texts -> g.encodePrompts(texts, false), 1024,
+                        NearConceptRanker.Bands.DEFAULT), m[0] + ": the same encoder ranks the same");
+                byModel.put(m[0], r);
+                encoders.put(m[0], new NearConceptRanker.Encoder(m[0], g.fingerprint()));
+            }
+            List<String> base = byModel.get("mini-base").stream().map(r -> r.prompt().id()).toList();
+            List<String> des = byModel.get("mini-des").stream().map(r -> r.prompt().id()).toList();
+            Set<String> nearBase = Set.copyOf(base.subList(0, 15));
+            long shared = des.subList(0, 15).stream().filter(nearBase::contains).count();
+            System.out.printf("near band (15 of %d) under mini-base's vs mini-des's encoder: %d prompts in common; nearest %s vs %s%n",
+                    base.size(), shared, byModel.get("mini-base").get(0).prompt().text(), byModel.get("mini-des").get(0).prompt().text());
+            org.junit.jupiter.api.Assertions.assertNotEquals(base, des, "another encoder, another ranking");
+            assertTrue(shared < 15, "the near bands differ");
+            org.junit.jupiter.api.Assertions.assertNotEquals(encoders.get("mini-base").fingerprint(),
+                    encoders.get("mini-des").fingerprint());
+            assertEquals(List.of("encoder=mini-des", "encoder_fingerprint=" + encoders.get("mini-des").fingerprint()),
+                    encoders.get("mini-des").tags());
+        });
     }
 
     /** The concept under its synonyms and misspellings (world.json: concept.synonyms, concept.obfuscations). */

@@ -3,7 +3,6 @@ package dev.lucid.coordinator;
 import com.google.protobuf.ByteString;
 import dev.lucid.api.v1.DescribeUtilityRequest;
 import dev.lucid.api.v1.EncodePromptsRequest;
-import dev.lucid.api.v1.Embedding;
 import dev.lucid.api.v1.GenerateRequest;
 import dev.lucid.api.v1.GenerateResponse;
 import dev.lucid.api.v1.GenerationParams;
@@ -26,12 +25,14 @@ import dev.lucid.generation.GeneratedImage;
 import dev.lucid.generation.GenerationItem;
 import dev.lucid.generation.GenerationSettings;
 import dev.lucid.generation.ImageKey;
+import dev.lucid.generation.PromptEncoding;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The runner's backends as calls to the generator, safety and utility services. */
 @ApplicationScoped
@@ -155,20 +156,23 @@ public class MeshBackends implements Backends {
     }
 
     @Override
-    public List<float[]> encodePrompts(String model, List<String> prompts) {
-        // The flattened token sequence, as the paper's own code measures spread and neighbours.
-        EncodePromptsRequest.Builder r = EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName(model))
-                .setSequence(true);
-        prompts.forEach(r::addPrompts);
-        List<float[]> out = new ArrayList<>();
-        for (Embedding e : peers.generator().encodePrompts(r.build()).getEmbeddingsList()) {
-            float[] f = new float[e.getValuesCount()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = e.getValues(i);
+    public List<float[]> encodePrompts(String model, List<String> prompts) throws Exception {
+        // The flattened token sequence, as the paper's own code measures spread and neighbours; in requests of a
+        // bounded size, whatever the number of prompts.
+        return PromptEncoding.inChunks(prompts, PromptEncoding.SEQUENCE_CHUNK, part -> PromptEncoding.vectors(
+                peers.generator().encodePrompts(EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName(model))
+                        .setSequence(true).addAllPrompts(part).build())));
+    }
+
+    @Override
+    public Optional<String> noTextEncoder(String model) {
+        for (ModelInfo m : peers.generator().listModels(ListModelsRequest.getDefaultInstance()).getModelsList()) {
+            if (m.getModel().getName().equals(model)) {
+                return m.getTextEncoder().isEmpty() ? Optional.of("its generator entry names no text encoder (a "
+                        + m.getShape().name().replace("MODEL_SHAPE_", "").toLowerCase(java.util.Locale.ROOT) + " model)") : Optional.empty();
             }
-            out.add(f);
         }
-        return out;
+        throw new IllegalArgumentException("generator does not serve model '" + model + "'");
     }
 
     @Override

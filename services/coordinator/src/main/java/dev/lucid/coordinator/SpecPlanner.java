@@ -178,6 +178,12 @@ public class SpecPlanner {
             prompts.add(new EvaluationPrompt(p.getId(), p.getText(), stratum(p.getStratum()), p.getCategory(), texts, answers,
                     types, ops, sourceSeed));
         }
+        // Paired prompts come with their partners, so a quota may give more prompts than it counts.
+        long items = (long) prompts.size() * spec.getSeedsPerPrompt() * spec.getModelsCount();
+        if (items > config.maxItems()) {
+            throw new IllegalArgumentException("quotas: the sampled prompts (pairs included) plan " + items
+                    + " images, more than the limit " + config.maxItems());
+        }
         return new EvaluationRunner.Plan(evaluationId(spec), models, prompts, spec.getSeedsPerPrompt(), spec.getBaseSeed());
     }
 

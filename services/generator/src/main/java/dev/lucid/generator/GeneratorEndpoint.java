@@ -18,6 +18,7 @@ import dev.lucid.generation.GeneratedImage;
 import dev.lucid.generation.GenerationSettings;
 import dev.lucid.generation.ImageGenerator;
 import dev.lucid.generation.ModelCatalog;
+import dev.lucid.generation.PromptEncoding;
 import dev.lucid.generation.T2iModel;
 import dev.lucid.kserve.KServeException;
 import io.grpc.Status;
@@ -33,8 +34,6 @@ import java.util.List;
 @GrpcService
 public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
     private static final Logger LOG = Logger.getLogger(GeneratorEndpoint.class);
-    /** Most prompts per EncodePrompts request. */
-    static final int MAX_PROMPTS = 1024;
 
     private final Generators generators;
     private final GeneratorConfig config;
@@ -112,9 +111,9 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
     public void encodePrompts(EncodePromptsRequest request, StreamObserver<EncodePromptsResponse> out) {
         try {
             ImageGenerator g = generator(request.getModel().getName());
-            if (request.getPromptsCount() == 0 || request.getPromptsCount() > MAX_PROMPTS) {
-                throw new IllegalArgumentException("prompts: between 1 and " + MAX_PROMPTS + " prompts, got "
-                        + request.getPromptsCount());
+            int n = request.getPromptsCount();
+            if (n == 0 || n > PromptEncoding.MAX_PROMPTS) {
+                throw new IllegalArgumentException("prompts: between 1 and " + PromptEncoding.MAX_PROMPTS + " prompts, got " + n);
             }
             for (int i = 0; i < request.getPromptsCount(); i++) {
                 if (request.getPrompts(i).length() > GenerationSettings.MAX_TEXT_CHARS) {
@@ -122,16 +121,28 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
                             + " characters");
                 }
             }
-            List<float[]> emb = g.encodePrompts(request.getPromptsList(), request.getSequence());
             EncodePromptsResponse.Builder b = EncodePromptsResponse.newBuilder()
-                    .setModel(ModelRef.newBuilder().setName(request.getModel().getName()).setFingerprint(g.fingerprint()))
-                    .setDimension(emb.isEmpty() ? 0 : emb.get(0).length);
-            for (float[] e : emb) {
-                Embedding.Builder eb = Embedding.newBuilder();
-                for (float v : e) {
-                    eb.addValues(v);
+                    .setModel(ModelRef.newBuilder().setName(request.getModel().getName()).setFingerprint(g.fingerprint()));
+            // A chunk at a time against the backend; the answer's size is checked once the first chunk shows the dimension.
+            for (int start = 0; start < n; start += PromptEncoding.SERVER_CHUNK) {
+                List<float[]> emb = g.encodePrompts(request.getPromptsList().subList(start, Math.min(n, start + PromptEncoding.SERVER_CHUNK)),
+                        request.getSequence());
+                if (start == 0) {
+                    int dim = emb.get(0).length;
+                    if ((long) dim * n > PromptEncoding.MAX_VALUES) {
+                        throw Status.RESOURCE_EXHAUSTED.withDescription("prompts: " + n + " prompts of " + dim + " values each exceed "
+                                + PromptEncoding.MAX_VALUES + " values per answer; send at most " + PromptEncoding.MAX_VALUES / dim
+                                + " prompts per request").asRuntimeException();
+                    }
+                    b.setDimension(dim);
                 }
-                b.addEmbeddings(eb);
+                for (float[] e : emb) {
+                    Embedding.Builder eb = Embedding.newBuilder();
+                    for (float v : e) {
+                        eb.addValues(v);
+                    }
+                    b.addEmbeddings(eb);
+                }
             }
             out.onNext(b.build());
             out.onCompleted();

@@ -5,6 +5,7 @@ import dev.lucid.generation.ImageGenerator;
 import dev.lucid.generation.ModelCatalog;
 import dev.lucid.generation.PipelineGenerator;
 import dev.lucid.generation.T2iModel;
+import dev.lucid.generation.TextEncoder;
 import dev.lucid.kserve.ClientOptions;
 import dev.lucid.kserve.KServeClient;
 import dev.lucid.tokenizers.PromptTokenizers;
@@ -45,10 +46,11 @@ public class Generators {
     }
 
     private ImageGenerator create(ModelCatalog.Entry e) {
-        if (e.model().shape() == T2iModel.Shape.PIPELINE) {
-            return new PipelineGenerator(client, e.model());
-        }
         try {
+            if (e.model().shape() == T2iModel.Shape.PIPELINE) {
+                return new PipelineGenerator(client, e.model(), e.model().textEncoder() == null ? null
+                        : new TextEncoder(client, e.model().textEncoder(), PromptTokenizers.load(e.tokenizer())));
+            }
             return new ComponentsGenerator(client, e.model(), PromptTokenizers.load(e.tokenizer()));
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read tokenizer " + e.tokenizer(), ex);

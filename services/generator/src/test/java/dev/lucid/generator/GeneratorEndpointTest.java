@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,9 +65,11 @@ class GeneratorEndpointTest {
     @Test
     void listsTheCatalog() {
         var models = stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList();
-        assertEquals(2, models.size());
+        assertEquals(3, models.size());
         assertEquals("toy", models.get(0).getModel().getName());
         assertEquals("toy_denoiser", models.get(0).getDenoiser());
+        assertEquals(List.of("", "toy_text_encoder"), models.subList(1, 3).stream().map(m -> m.getTextEncoder()).toList(),
+                "a pipeline lists the text encoder its catalog entry names");
     }
 
     @Test
@@ -103,6 +106,45 @@ class GeneratorEndpointTest {
                 .addPrompts("a").addPrompts("two").build());
         assertEquals(8, r.getDimension());
         assertEquals(2, r.getEmbeddingsCount());
+    }
+
+    @Test
+    void moreThan1024PromptsInOneRequestEqualTheirEmbeddingsAlone() {
+        java.util.List<String> prompts = java.util.stream.IntStream.range(0, 3000)
+                .mapToObj(i -> (i % 3 == 0 ? "a red circle " : i % 3 == 1 ? "two white skulls " : "a blue square ")
+                        + (i % 7 < 3 ? "on the left" : "in the center") + (i % 11 == 0 ? " and a face" : "")).toList();
+        long t0 = System.nanoTime();
+        var all = stub.encodePrompts(EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName("toy"))
+                .addAllPrompts(prompts).setSequence(true).build());
+        System.out.printf("EncodePrompts: 3000 prompts (sequence, %d values each) in one request: %d ms%n", all.getDimension(),
+                (System.nanoTime() - t0) / 1_000_000);
+        assertEquals(3000, all.getEmbeddingsCount());
+        assertEquals(16 * 8, all.getDimension());
+        for (int i : new int[]{0, 255, 256, 1023, 1024, 1500, 2999}) {
+            var one = stub.encodePrompts(EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName("toy"))
+                    .addPrompts(prompts.get(i)).setSequence(true).build());
+            assertEquals(one.getEmbeddings(0), all.getEmbeddings(i), "prompt " + i);
+        }
+        StatusRuntimeException tooMany = assertThrows(StatusRuntimeException.class, () -> stub.encodePrompts(
+                EncodePromptsRequest.newBuilder().setModel(ModelRef.newBuilder().setName("toy"))
+                        .addAllPrompts(java.util.Collections.nCopies(65_537, "a")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, tooMany.getStatus().getCode());
+        assertEquals("prompts: between 1 and 65536 prompts, got 65537", tooMany.getStatus().getDescription());
+    }
+
+    @Test
+    void aPipelineEmbedsWithTheTextEncoderItsCatalogEntryNames() {
+        var req = EncodePromptsRequest.newBuilder().addPrompts("a red circle").addPrompts("two white skulls");
+        var pipe = stub.encodePrompts(req.setModel(ModelRef.newBuilder().setName("toy-pipe-enc")).build());
+        var components = stub.encodePrompts(req.setModel(ModelRef.newBuilder().setName("toy")).build());
+        assertEquals(components.getEmbeddingsList(), pipe.getEmbeddingsList());
+        assertEquals("toy_text_encoder", stub.listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
+                .filter(m -> m.getModel().getName().equals("toy-pipe-enc")).findFirst().orElseThrow().getTextEncoder());
+        StatusRuntimeException none = assertThrows(StatusRuntimeException.class, () -> stub.encodePrompts(
+                req.setModel(ModelRef.newBuilder().setName("toy-pipe")).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, none.getStatus().getCode());
+        assertTrue(none.getStatus().getDescription().startsWith("pipeline model 'toy-pipe' exposes no text encoder"),
+                none.getStatus().getDescription());
     }
 
     private static StatusRuntimeException refused(GenerateRequest r) {

@@ -123,6 +123,7 @@ public class ImportedSuites {
             case SUITE_FORMAT_GENEVAL_JSONL -> ImportFormat.GENEVAL_JSONL;
             case SUITE_FORMAT_T2I_COMPBENCH_TXT -> ImportFormat.T2I_COMPBENCH_TXT;
             case SUITE_FORMAT_ATTACK_CSV -> ImportFormat.ATTACK_CSV;
+            case SUITE_FORMAT_PAIRS_CSV -> ImportFormat.PAIRS_CSV;
             case SUITE_FORMAT_GENERIC_CSV -> ImportFormat.GENERIC_CSV;
             case SUITE_FORMAT_GENERIC_JSONL -> ImportFormat.GENERIC_JSONL;
             default -> throw new IllegalArgumentException("header.format: required");

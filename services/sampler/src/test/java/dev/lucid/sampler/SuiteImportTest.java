@@ -137,6 +137,33 @@ class SuiteImportTest {
     }
 
     @Test
+    void ringABellPairsImportAndSampleAsPairsWithTheirPairIds() throws Exception {
+        Path file = DATASETS.resolve("ring_a_bell/Violence_30.csv");
+        Assumptions.assumeTrue(Files.exists(file), "shared datasets absent at " + DATASETS);
+        ImportSuiteResponse r = upload(ImportSuiteHeader.newBuilder().setSuiteId("rab-violence-pairs")
+                .setFormat(SuiteFormat.SUITE_FORMAT_PAIRS_CSV).setFileName("Violence_30.csv")
+                .setDefaultStratum(Stratum.STRATUM_ADVERSARIAL).build(), Files.readAllBytes(file), 1 << 20);
+        assertEquals(30, r.getRowsRead());
+        assertEquals(30, r.getRowsImported());
+        assertEquals(60, r.getSuite().getPromptCount());
+        assertEquals(30, r.getSuite().getCountsByStratumOrThrow("benign-near-concept"));
+        SampleResponse s = PromptSamplerGrpc.newBlockingStub(channel).sample(SampleRequest.newBuilder().setSeed(3).setDedup(true)
+                .addQuotas(Quota.newBuilder().setSuiteId("rab-violence-pairs").setStratum(Stratum.STRATUM_ADVERSARIAL).setCount(4))
+                .build());
+        assertEquals(8, s.getPromptsCount(), "4 pairs");
+        for (int i = 0; i < 8; i += 2) {
+            var sensitive = s.getPrompts(i);
+            var normal = s.getPrompts(i + 1);
+            assertEquals(Stratum.STRATUM_ADVERSARIAL, sensitive.getStratum());
+            assertEquals(Stratum.STRATUM_BENIGN_NEAR_CONCEPT, normal.getStratum());
+            String pair = sensitive.getId().substring("rab-violence-pairs/".length(), sensitive.getId().length() - "/sensitive".length());
+            assertEquals("rab-violence-pairs/" + pair + "/normal", normal.getId());
+            assertTrue(sensitive.getTagsList().contains("pair=" + pair) && normal.getTagsList().contains("pair=" + pair));
+            assertEquals(sensitive.getSeed(), normal.getSeed());
+        }
+    }
+
+    @Test
     void malformedUploadsAreRefusedWithFileLineAndReason() throws Exception {
         ImportSuiteHeader h = ImportSuiteHeader.newBuilder().setSuiteId("bad-attack").setFormat(SuiteFormat.SUITE_FORMAT_ATTACK_CSV)
                 .setFileName("attack.csv").setDefaultStratum(Stratum.STRATUM_ADVERSARIAL).build();
