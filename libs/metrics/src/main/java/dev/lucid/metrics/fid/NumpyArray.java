@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -53,9 +52,12 @@ public record NumpyArray(long[] shape, double[] data) {
                 }
                 out.put(name.substring(0, name.length() - 4), parse(zip, file + ":" + name));
             }
-        } catch (ZipException | IllegalArgumentException e) {
-            // A corrupt archive (bad CRC, sizes, entry names): the zip reader's own message lacks the file.
-            throw new IOException(file + (entry.isEmpty() ? "" : ":" + entry) + ": corrupt .npz archive: " + e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            // A corrupt or truncated archive (bad CRC, sizes, entry names, EOF): the zip reader's message lacks the file.
+            throw new IOException(file + (entry.isEmpty() ? "" : ":" + entry) + ": corrupt .npz archive: " + e, e);
         }
         if (out.isEmpty()) {
             throw new IOException(file + ": no arrays (is it an .npz archive?)");

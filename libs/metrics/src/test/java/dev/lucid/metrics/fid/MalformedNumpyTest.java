@@ -40,7 +40,18 @@ class MalformedNumpyTest {
         }
         String m = refusal("s.npz", java.util.Arrays.copyOfRange(finding, 1, finding.length));
         assertEquals(true, m.startsWith("s.npz:"), m);
-        assertEquals(true, m.contains("corrupt .npz archive: invalid entry CRC"), m);
+        assertEquals(true, m.contains("corrupt .npz archive: java.util.zip.ZipException: invalid entry CRC"), m);
+    }
+
+    /** The second finding: an archive cut short ended in the zip reader's bare EOFException. */
+    @Test
+    void truncatedArchiveNamesTheFile() throws IOException {
+        byte[] finding;
+        try (InputStream in = getClass().getResourceAsStream("NumpyFuzzTestInputs/featureStatistics/finding-npz-truncated")) {
+            finding = in.readAllBytes();
+        }
+        String m = refusal("t.npz", java.util.Arrays.copyOfRange(finding, 1, finding.length));
+        assertEquals(true, m.startsWith("t.npz") && m.contains("corrupt .npz archive: java.io.EOFException"), m);
     }
 
     @Test
