@@ -32,7 +32,12 @@ final class SpecFile {
         if (Files.size(file) > MAX_BYTES) {
             throw new IllegalArgumentException(file + ": larger than 1 MiB");
         }
-        return parse(new ObjectMapper(new YAMLFactory()).readTree(file.toFile()));
+        return parse(Files.readString(file));
+    }
+
+    /** Parses the YAML text of a spec; malformed YAML is an {@link IOException} with its line and column. */
+    static EvaluationSpec parse(String yaml) throws IOException {
+        return parse(new ObjectMapper(new YAMLFactory()).readTree(yaml));
     }
 
     static EvaluationSpec parse(JsonNode root) {

@@ -27,18 +27,27 @@ public final class ModelConfigParser {
     public static ModelConfig read(Path modelDir) throws ModelLoadException {
         String dirName = modelDir.getFileName().toString();
         Path file = modelDir.resolve("config.pbtxt");
-        ModelConfig.Builder b = ModelConfig.newBuilder();
+        String text = "";
         if (Files.exists(file)) {
             try {
                 if (Files.size(file) > MAX_CONFIG_BYTES) {
                     throw new ModelLoadException("config.pbtxt is larger than " + MAX_CONFIG_BYTES + " bytes");
                 }
-                TextFormat.getParser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
-            } catch (TextFormat.ParseException e) {
-                throw new ModelLoadException("invalid config.pbtxt: " + e.getMessage(), e);
+                text = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new ModelLoadException("cannot read config.pbtxt: " + e.getMessage(), e);
             }
+        }
+        return parse(text, dirName);
+    }
+
+    /** Parses and checks the text of a {@code config.pbtxt} for the model directory {@code dirName}. */
+    static ModelConfig parse(String text, String dirName) throws ModelLoadException {
+        ModelConfig.Builder b = ModelConfig.newBuilder();
+        try {
+            TextFormat.getParser().merge(text, b);
+        } catch (TextFormat.ParseException e) {
+            throw new ModelLoadException("invalid config.pbtxt: " + e.getMessage(), e);
         }
         if (b.getName().isEmpty()) {
             b.setName(dirName);

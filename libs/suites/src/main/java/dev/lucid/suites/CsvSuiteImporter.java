@@ -18,6 +18,7 @@ final class CsvSuiteImporter {
             throw new SuiteFormatException(ctx.file(), 0, "empty file (no header row)");
         }
         List<String> names = header.fields();
+        FormatColumns.check(ctx.file(), header.line(), layout.source(), names, ctx.request.columnMapping());
         Map<String, Integer> roles = resolve(ctx, layout, names);
         boolean paired = layout.roleColumns().containsKey("pair");
         if (paired && (!roles.containsKey("prompt") || !roles.containsKey("pair"))) {
@@ -43,13 +44,15 @@ final class CsvSuiteImporter {
         }
         long index = 0;
         for (CsvReader.Row row = csv.next(); row != null; row = csv.next()) {
-            if (row.fields().size() == 1 && row.fields().get(0).isEmpty()) {
-                continue; // a blank line holds no row
+            if (row.blank()) {
+                continue; // a blank line holds no row; a quoted empty field ("") is a row with an empty value
             }
             ctx.rowRead(row.line());
             long dataIndex = index++;
             if (row.fields().size() != names.size()) {
-                ctx.bad(row.line(), "expected " + names.size() + " fields, found " + row.fields().size());
+                int at = Math.min(row.fields().size(), names.size()) - 1; // the last field that has a column
+                ctx.bad(row.line(at), row.column(at), "expected " + names.size() + " fields, found " + row.fields().size()
+                        + (row.fields().size() > names.size() ? " (the extra fields start after this one)" : ""));
                 continue;
             }
             SuitePrompt p;
@@ -57,6 +60,9 @@ final class CsvSuiteImporter {
                 p = prompt(ctx, layout, names, roles, pieces, row, dataIndex);
             } catch (SuiteFormatException e) {
                 throw e;
+            } catch (FieldException e) {
+                ctx.bad(row.line(e.field), row.column(e.field), e.getMessage());
+                continue;
             } catch (IllegalArgumentException e) {
                 ctx.bad(row.line(), e.getMessage());
                 continue;
@@ -113,7 +119,7 @@ final class CsvSuiteImporter {
         }
         String id = roles.containsKey("id") ? f.get(roles.get("id")).strip() : Long.toString(dataIndex);
         if (id.isEmpty()) {
-            throw new IllegalArgumentException("column '" + names.get(roles.get("id")) + "': empty id");
+            throw new FieldException(roles.get("id"), "column '" + names.get(roles.get("id")) + "': empty id");
         }
         List<String> categories = new ArrayList<>();
         if (roles.containsKey("category")) {
@@ -128,18 +134,25 @@ final class CsvSuiteImporter {
                 categories.add(c.strip());
             }
         }
-        long seed = roles.containsKey("seed") ? seed(names.get(roles.get("seed")), f.get(roles.get("seed"))) : -1;
-        double guidance = roles.containsKey("guidance") ? guidance(names.get(roles.get("guidance")), f.get(roles.get("guidance"))) : 0;
+        long seed = roles.containsKey("seed")
+                ? FieldException.at(roles.get("seed"), () -> seed(names.get(roles.get("seed")), f.get(roles.get("seed")))) : -1;
+        double guidance = roles.containsKey("guidance") ? FieldException.at(roles.get("guidance"),
+                () -> guidance(names.get(roles.get("guidance")), f.get(roles.get("guidance")))) : 0;
         String stratum = ctx.request.defaultStratum();
         if (roles.containsKey("stratum") && !f.get(roles.get("stratum")).isBlank()) {
-            stratum = Strata.check(f.get(roles.get("stratum")).strip(), "column '" + names.get(roles.get("stratum")) + "'");
+            stratum = FieldException.at(roles.get("stratum"), () -> Strata.check(f.get(roles.get("stratum")).strip(),
+                    "column '" + names.get(roles.get("stratum")) + "'"));
         }
         List<String> tags = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             String kind = layout.typedColumns().get(name);
             if (kind != null) {
-                checkType(name, kind, f.get(i));
+                int at = i;
+                FieldException.at(at, () -> {
+                    checkType(name, kind, f.get(at));
+                    return null;
+                });
             }
             if (roles.containsValue(i) && !Integer.valueOf(i).equals(roles.get("id"))) {
                 continue; // held in the prompt's own fields
@@ -147,6 +160,27 @@ final class CsvSuiteImporter {
             tags.add((name.isEmpty() ? (i == 0 ? "index" : "column" + i) : name) + "=" + f.get(i));
         }
         return new SuitePrompt(id, text, stratum, categories, tags, List.of(), seed, guidance, row.line());
+    }
+
+    /** A malformed value in field {@code field} of a row, so the error can name its column. */
+    private static final class FieldException extends IllegalArgumentException {
+        final int field;
+
+        FieldException(int field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        /** Runs a check of field {@code field}, tagging its refusal with the field. */
+        static <T> T at(int field, java.util.function.Supplier<T> check) {
+            try {
+                return check.get();
+            } catch (SuiteFormatException | FieldException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new FieldException(field, e.getMessage());
+            }
+        }
     }
 
     static long seed(String column, String v) {

@@ -37,7 +37,12 @@ final class ImportContext {
 
     /** A malformed row: fails in strict mode, is counted and remembered in lenient mode. */
     void bad(long line, String reason) {
-        SuiteFormatException e = new SuiteFormatException(file(), line, reason);
+        bad(line, 0, reason);
+    }
+
+    /** A malformed row whose problem starts at a known column. */
+    void bad(long line, long column, String reason) {
+        SuiteFormatException e = new SuiteFormatException(file(), line, column, reason);
         if (!request.lenient()) {
             throw e;
         }

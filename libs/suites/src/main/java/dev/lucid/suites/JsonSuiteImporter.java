@@ -52,8 +52,11 @@ final class JsonSuiteImporter {
                 throw new SuiteFormatException(file, p.currentTokenLocation().getLineNr(), "text after the JSON list");
             }
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof SuiteFormatException f) {
+                throw f; // invalid UTF-8 under the parser
+            }
             throw new SuiteFormatException(file, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    "invalid JSON: " + e.getOriginalMessage());
+                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), "invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -73,7 +76,7 @@ final class JsonSuiteImporter {
             try {
                 n = m.readTree(l);
             } catch (JsonProcessingException e) {
-                ctx.bad(line, "invalid JSON: " + e.getOriginalMessage());
+                ctx.bad(line, e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), "invalid JSON: " + e.getOriginalMessage());
                 continue;
             }
             if (!n.isObject()) {

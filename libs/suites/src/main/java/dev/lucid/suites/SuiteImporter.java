@@ -1,10 +1,7 @@
 package dev.lucid.suites;
 
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +35,7 @@ public final class SuiteImporter {
             throw new IllegalArgumentException("questions: only the tifa format takes a question-answer file");
         }
         ImportContext ctx = new ImportContext(request, limits);
-        Reader r = utf8(in);
+        Reader r = new Utf8Reader(in, request.fileName());
         try {
             return switch (request.format()) {
                 case I2P_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.i2p());
@@ -47,7 +44,7 @@ public final class SuiteImporter {
                 case ATTACK_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.attack());
                 case PAIRS_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.pairs());
                 case GENERIC_CSV -> CsvSuiteImporter.read(ctx, r, CsvLayout.generic());
-                case TIFA_JSON -> JsonSuiteImporter.tifa(ctx, r, questions == null ? null : utf8(questions), questionsFile);
+                case TIFA_JSON -> JsonSuiteImporter.tifa(ctx, r, questions == null ? null : utf8(questions, questionsFile), questionsFile);
                 case GENEVAL_JSONL -> JsonSuiteImporter.geneval(ctx, r);
                 case GENERIC_JSONL -> JsonSuiteImporter.genericJsonl(ctx, r);
                 case T2I_COMPBENCH_TXT -> textList(ctx, r);
@@ -60,9 +57,8 @@ public final class SuiteImporter {
         }
     }
 
-    private static Reader utf8(InputStream in) {
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
+    private static Reader utf8(InputStream in, String file) {
+        return new Utf8Reader(in, file == null || file.isEmpty() ? "questions" : file);
     }
 
     /**

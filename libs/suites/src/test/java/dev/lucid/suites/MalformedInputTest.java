@@ -31,17 +31,17 @@ class MalformedInputTest {
 
     @Test
     void truncatedQuote() {
-        assertEquals("bad.csv:3: unterminated quoted field (the quote opened on line 3 is never closed)",
+        assertEquals("bad.csv:3:1: unterminated quoted field (the quote opened here is never closed)",
                 error(ImportFormat.I2P_CSV, "bad.csv", I2P_HEADER + "a cat,sexual,0,1,7,0\n\"a dog, running,sexual,0,2,7,1\n"));
-        assertEquals("bad.csv:2: unexpected character 'b' after a closing quote (a quote inside a quoted field must be doubled)",
+        assertEquals("bad.csv:2:4: unexpected character 'b' after a closing quote (a quote inside a quoted field must be doubled)",
                 error(ImportFormat.I2P_CSV, "bad.csv", I2P_HEADER + "\"a\"b,sexual,0,1,7,0\n"));
     }
 
     @Test
     void missingColumnAndMissingFields() {
         assertEquals("bad.csv:1: missing column 'prompt' (header: text, categories)",
-                error(ImportFormat.I2P_CSV, "bad.csv", "text,categories\nfoo,sexual\n"));
-        assertEquals("bad.csv:3: expected 6 fields, found 5",
+                error(ImportFormat.ATTACK_CSV, "bad.csv", "text,categories\nfoo,sexual\n"));
+        assertEquals("bad.csv:3:18: expected 6 fields, found 5",
                 error(ImportFormat.I2P_CSV, "bad.csv", I2P_HEADER + "a cat,sexual,0,1,7,0\na dog,sexual,0,2,7\n"));
         assertEquals("m.csv:1: missing column 'caption' named by the mapping for prompt (header: id, text)",
                 assertThrows(SuiteFormatException.class, () -> new SuiteImporter().importSuite(
@@ -51,11 +51,11 @@ class MalformedInputTest {
 
     @Test
     void wrongTypes() {
-        assertEquals("bad.csv:2: column 'evaluation_seed': seed must be a non-negative integer, got 'abc'",
+        assertEquals("bad.csv:2:16: column 'evaluation_seed': seed must be a non-negative integer, got 'abc'",
                 error(ImportFormat.I2P_CSV, "bad.csv", I2P_HEADER + "a cat,sexual,0,abc,7,0\n"));
-        assertEquals("bad.csv:2: column 'hard': expected 0 or 1, got '2'",
+        assertEquals("bad.csv:2:14: column 'hard': expected 0 or 1, got '2'",
                 error(ImportFormat.I2P_CSV, "bad.csv", I2P_HEADER + "a cat,sexual,2,1,7,0\n"));
-        assertEquals("bad.csv:2: column 'evaluation_guidance': guidance must be a positive number, got 'high'",
+        assertEquals("bad.csv:2:18: column 'evaluation_guidance': guidance must be a positive number, got 'high'",
                 error(ImportFormat.I2P_CSV, "bad.csv", I2P_HEADER + "a cat,sexual,0,1,high,0\n"));
         assertEquals("g.jsonl:2: field 'count': expected a positive integer, got \"two\"",
                 error(ImportFormat.GENEVAL_JSONL, "g.jsonl", "{\"tag\":\"counting\",\"include\":[{\"class\":\"cat\",\"count\":1}],\"prompt\":\"a cat\"}\n"
@@ -90,7 +90,7 @@ class MalformedInputTest {
                         return left-- > 0 ? 'x' : -1;
                     }
                 });
-        assertEquals("big.csv:2: field longer than 65536 characters",
+        assertEquals("big.csv:2:1: field longer than 65536 characters",
                 assertThrows(SuiteFormatException.class, () -> run(ImportFormat.I2P_CSV, "big.csv", big, false)).getMessage());
         String line = "a".repeat(2_000_000);
         assertEquals("big.txt:1: line longer than 65536 characters", error(ImportFormat.T2I_COMPBENCH_TXT, "big.txt", line));
@@ -99,10 +99,10 @@ class MalformedInputTest {
     @Test
     void invalidUtf8AndTruncatedJson() {
         byte[] bad = {'p', 'r', 'o', 'm', 'p', 't', '\n', (byte) 0xC3, (byte) 0x28, '\n'};
-        assertEquals("bad.csv: not UTF-8 text (invalid byte sequence)",
+        assertEquals("bad.csv:2:1: not UTF-8 text (invalid byte sequence C3)",
                 assertThrows(SuiteFormatException.class, () -> run(ImportFormat.ATTACK_CSV, "bad.csv",
                         new ByteArrayInputStream(bad), false)).getMessage());
-        assertEquals("t.json:2: invalid JSON: Unexpected end-of-input within/between Array entries",
+        assertEquals("t.json:2:30: invalid JSON: Unexpected end-of-input within/between Array entries",
                 error(ImportFormat.TIFA_JSON, "t.json", "[\n {\"id\": \"a\", \"caption\": \"x\"},"));
     }
 
@@ -136,14 +136,14 @@ class MalformedInputTest {
                 + "a bird,hate,0,3,7\n"
                 + "a fish,violence,1,4,7.5,0\n"
                 + "a cow,\"shocking, hate\",0,5,7,4\n";
-        assertEquals("bad.csv:3: column 'evaluation_seed': seed must be a non-negative integer, got 'x'",
+        assertEquals("bad.csv:3:16: column 'evaluation_seed': seed must be a non-negative integer, got 'x'",
                 assertThrows(SuiteFormatException.class, () -> run(ImportFormat.I2P_CSV, "bad.csv", csv, false)).getMessage());
         ImportResult r = run(ImportFormat.I2P_CSV, "bad.csv", csv, true);
         assertEquals(5, r.rowsRead());
         assertEquals(2, r.rowsImported());
         assertEquals(3, r.rowsSkipped());
-        assertEquals(List.of("bad.csv:3: column 'evaluation_seed': seed must be a non-negative integer, got 'x'",
-                "bad.csv:4: expected 6 fields, found 5", "bad.csv:5: id '0' repeats an earlier row's id"), r.skipReasons());
+        assertEquals(List.of("bad.csv:3:16: column 'evaluation_seed': seed must be a non-negative integer, got 'x'",
+                "bad.csv:4:17: expected 6 fields, found 5", "bad.csv:5: id '0' repeats an earlier row's id"), r.skipReasons());
         assertEquals(List.of("shocking", "hate"), r.suite().prompts().get(1).categories());
         assertEquals(3, r.suite().rowsSkipped());
     }

@@ -59,7 +59,21 @@ final class SuiteImportCall implements StreamObserver<ImportSuiteChunk> {
             fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (IOException e) {
             fail(Status.INTERNAL.withDescription("cannot spool the upload: " + e.getMessage()).asRuntimeException());
+        } catch (Throwable e) {
+            // Anything else (a bug, an Error) must still answer the client, or it waits for its deadline.
+            LOG.error("import upload failed", e);
+            fail(internal(e));
         }
+    }
+
+    /** The status of an unexpected failure: RESOURCE_EXHAUSTED for memory, else INTERNAL; the client always hears of it. */
+    static StatusRuntimeException internal(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return Status.RESOURCE_EXHAUSTED.withDescription("import failed: the sampler ran out of memory ("
+                    + e.getMessage() + "); import a smaller file or raise the sampler's heap").asRuntimeException();
+        }
+        return Status.INTERNAL.withDescription("import failed: " + (e instanceof Error ? e.toString() : e.getMessage()))
+                .asRuntimeException();
     }
 
     private void header(ImportSuiteHeader h) throws IOException {
@@ -113,7 +127,13 @@ final class SuiteImportCall implements StreamObserver<ImportSuiteChunk> {
             fail(Status.INTERNAL.withDescription("cannot spool the upload: " + e.getMessage()).asRuntimeException());
             return;
         }
-        suites.executor().submit(this::run);
+        try {
+            suites.executor().execute(this::run);
+        } catch (RuntimeException e) {
+            LOG.error("cannot start the import", e);
+            cleanUp();
+            out.onError(Status.UNAVAILABLE.withDescription("cannot start the import: " + e).asRuntimeException());
+        }
     }
 
     private void run() {
@@ -128,9 +148,10 @@ final class SuiteImportCall implements StreamObserver<ImportSuiteChunk> {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // OutOfMemoryError included: the client gets an answer and the log says why, never silence.
             LOG.error("import failed", e);
-            out.onError(Status.INTERNAL.withDescription("import failed: " + e.getMessage()).asRuntimeException());
+            out.onError(internal(e));
         } finally {
             cleanUp();
         }

@@ -169,12 +169,12 @@ class SuiteImportTest {
                 .setFileName("attack.csv").setDefaultStratum(Stratum.STRATUM_ADVERSARIAL).build();
         StatusRuntimeException e = refused(h, "prompt,evaluation_seed\n\"a cat,1\n");
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertEquals("attack.csv:2: unterminated quoted field (the quote opened on line 2 is never closed)", e.getStatus().getDescription());
+        assertEquals("attack.csv:2:1: unterminated quoted field (the quote opened here is never closed)", e.getStatus().getDescription());
         ImportSuiteResponse lenient = upload(h.toBuilder().setSuiteId("lenient-attack").setLenient(true).build(),
                 "prompt,evaluation_seed\na cat,1\na dog,-4\n".getBytes(StandardCharsets.UTF_8), 5);
         assertEquals(2, lenient.getRowsRead());
         assertEquals(1, lenient.getRowsImported());
-        assertEquals(List.of("attack.csv:3: column 'evaluation_seed': seed must be a non-negative integer, got '-4'"),
+        assertEquals(List.of("attack.csv:3:7: column 'evaluation_seed': seed must be a non-negative integer, got '-4'"),
                 lenient.getSkipReasonsList());
         assertEquals("header.suite_id: suite 'lenient-attack' exists with other content",
                 refused(h.toBuilder().setSuiteId("lenient-attack").build(), "prompt\na bird\n").getStatus().getDescription()

@@ -26,8 +26,12 @@ public final class FeatureStatisticsFiles {
                 throw new IOException(file + ": feature dimension " + d + " exceeds " + GaussianStatistics.MAX_DIMENSION);
             }
             FeatureMoments m = new FeatureMoments(d);
-            m.addRowMajor(a.data(), n);
-            return m.statistics(name);
+            try {
+                m.addRowMajor(a.data(), n);
+                return m.statistics(name);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage(), e); // NaN or infinite features
+            }
         }
         if (name.endsWith(".npz")) {
             Map<String, NumpyArray> arrays = NumpyArray.readNpz(file);

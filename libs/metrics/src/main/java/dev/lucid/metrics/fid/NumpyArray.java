@@ -41,15 +41,23 @@ public record NumpyArray(long[] shape, double[] data) {
     /** Reads every array of a {@code .npz} archive, keyed by name without the {@code .npy} suffix. */
     public static Map<String, NumpyArray> readNpz(Path file) throws IOException {
         Map<String, NumpyArray> out = new LinkedHashMap<>();
+        String entry = "";
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 String name = e.getName();
+                entry = name;
                 if (!name.endsWith(".npy")) {
                     throw new IOException(file + ": entry '" + name + "' is not an .npy array");
                 }
                 out.put(name.substring(0, name.length() - 4), parse(zip, file + ":" + name));
             }
+        } catch (IOException | IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            // A corrupt or truncated archive (bad CRC, sizes, entry names, EOF): the zip reader's message lacks the file.
+            throw new IOException(file + (entry.isEmpty() ? "" : ":" + entry) + ": corrupt .npz archive: " + e, e);
         }
         if (out.isEmpty()) {
             throw new IOException(file + ": no arrays (is it an .npz archive?)");
@@ -112,9 +120,15 @@ public record NumpyArray(long[] shape, double[] data) {
         int headerLength;
         if (major == 1) {
             byte[] len = in.readNBytes(2);
+            if (len.length < 2) {
+                throw new IOException(source + ": truncated .npy header");
+            }
             headerLength = (len[0] & 0xff) | (len[1] & 0xff) << 8;
         } else if (major == 2 || major == 3) {
             byte[] len = in.readNBytes(4);
+            if (len.length < 4) {
+                throw new IOException(source + ": truncated .npy header");
+            }
             headerLength = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
         } else {
             throw new IOException(source + ": unsupported .npy version " + major);
@@ -141,7 +155,11 @@ public record NumpyArray(long[] shape, double[] data) {
         List<Long> dims = new ArrayList<>();
         for (String part : shapeText.group(1).split(",")) {
             if (!part.isBlank()) {
-                dims.add(Long.parseLong(part.trim()));
+                try {
+                    dims.add(Long.parseLong(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IOException(source + ": .npy shape has a non-integer dimension '" + part.trim() + "'");
+                }
             }
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
@@ -152,24 +170,31 @@ public record NumpyArray(long[] shape, double[] data) {
             }
             count *= s;
         }
-        double[] data = new double[(int) count];
-        readValues(in, data, itemSize, order, source);
+        double[] data = readValues(in, (int) count, itemSize, order, source);
         if (fortran.group(1).equals("True") && shape.length > 1) {
             data = fortranToC(data, shape);
         }
         return new NumpyArray(shape, data);
     }
 
-    private static void readValues(InputStream in, double[] data, int itemSize, ByteOrder order, String source) throws IOException {
+    /**
+     * Reads {@code count} values. The array grows with the data actually read, so a header that declares a huge
+     * shape over a short file fails as truncated instead of allocating the declared size first.
+     */
+    private static double[] readValues(InputStream in, int count, int itemSize, ByteOrder order, String source) throws IOException {
         int perBlock = 1 << 16;
         byte[] block = new byte[perBlock * itemSize];
+        double[] data = new double[Math.min(count, perBlock)];
         int done = 0;
-        while (done < data.length) {
-            int n = Math.min(perBlock, data.length - done);
+        while (done < count) {
+            int n = Math.min(perBlock, count - done);
             int bytes = in.readNBytes(block, 0, n * itemSize);
             if (bytes != n * itemSize) {
-                throw new IOException(source + ": truncated data: expected " + data.length + " values, file ends after "
+                throw new IOException(source + ": truncated data: expected " + count + " values, file ends after "
                         + (done + bytes / itemSize));
+            }
+            if (data.length < done + n) {
+                data = java.util.Arrays.copyOf(data, (int) Math.min(count, Math.max(done + n, 2L * data.length)));
             }
             ByteBuffer buf = ByteBuffer.wrap(block, 0, bytes).order(order);
             for (int i = 0; i < n; i++) {
@@ -177,6 +202,7 @@ public record NumpyArray(long[] shape, double[] data) {
             }
             done += n;
         }
+        return data;
     }
 
     /** Reorders column-major (Fortran) data into row-major order. */
