@@ -136,8 +136,8 @@ def detector(rng: np.random.Generator) -> onnx.GraphProto:
     """images [1,3,320,320] in [0,1] -> YOLOv8's head layout output0 [1, 4 + 18, 2100]: for the grids of stride 8,
     16 and 32 (40x40 + 20x20 + 10x10 cells, row-major) a fixed box per cell (its centre, twice the stride wide and
     high, in input pixels) and 18 class scores = sigmoid(1x1 conv of the cell's mean colour)."""
-    w = (rng.standard_normal((DETECTOR_CLASSES, 3, 1, 1)) * 3).astype(np.float32)
-    b = (rng.standard_normal(DETECTOR_CLASSES) - 2).astype(np.float32)
+    w = (rng.standard_normal((DETECTOR_CLASSES, 3, 1, 1)) * 1.5).astype(np.float32)
+    b = (rng.standard_normal(DETECTOR_CLASSES) - 3).astype(np.float32)
     boxes = []
     nodes, scores = [], []
     for stride in (8, 16, 32):
@@ -165,8 +165,8 @@ def concepts(rng: np.random.Generator) -> dict:
     near the cosines random 16-d vectors reach, so some images fire and some do not."""
     def rows(n: int) -> list:
         return [[round(float(v), 6) for v in r] for r in rng.standard_normal((n, CHECKER_EMBED))]
-    return {"concept_embeds": rows(17), "concept_thresholds": [round(float(v), 4) for v in rng.uniform(0.2, 0.5, 17)],
-            "special_care_embeds": rows(3), "special_care_thresholds": [round(float(v), 4) for v in rng.uniform(0.2, 0.5, 3)]}
+    return {"concept_embeds": rows(17), "concept_thresholds": [round(float(v), 4) for v in rng.uniform(0.6, 0.9, 17)],
+            "special_care_embeds": rows(3), "special_care_thresholds": [round(float(v), 4) for v in rng.uniform(0.6, 0.9, 3)]}
 
 
 def config(name: str, batch: int, inputs: str, outputs: str) -> str:
