@@ -7,7 +7,8 @@
 #  4. a second generator replica on its own inference server makes an evaluation's image bit for bit;
 #  5. a re-run from an empty store makes the same images;
 #  6. the mesh again with deploy/catalogs/sd-tiny-scorers.json (stand-ins with the real scorers' contracts, nsfwjs,
-#     CLIP text through openai's BPE vocabulary; VQA still the mini world's reader): an evaluation of base and esd
+#     CLIP text through openai's BPE vocabulary; VQA still the mini world's reader, FID on the CLIP stand-in's
+#     embeddings): an evaluation of base and esd
 #     succeeds and its report names every scorer.
 # Prints "N passed, N failed" and exits non-zero on any failure. Skips (exit 0) without ../shared.
 set -uo pipefail
@@ -99,10 +100,13 @@ bin/lucid-mesh down "$RUN/mesh"
 for m in "$ROOT"/deploy/sd-tiny/scorers/repository/* "$ROOT"/deploy/nsfwjs/repository/*; do cp -rl "$m" "$MODELS/"; done
 SCORERS="$RUN/scorers.json"
 # Until a VQA kind for real images exists, TIFA's questions go to the mini world's reader (32 x 32 images as sd-tiny's).
+# The Inception features stay out here: the report's FID bootstrap refuses D = 2048 (FidIntervals.MAX_WORK), so FID
+# uses the CLIP stand-in's 32-d embeddings; SdTinyScorersTest runs the Inception stand-in.
 python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["utility"]["vqa"] = {"kind": "mini-world-reader", "model": "reader", "world": "deploy/mini-world/world.json"}
+del c["utility"]["features"]
 json.dump(c, open(sys.argv[2], "w"), indent=1)' "$ROOT/deploy/catalogs/sd-tiny-scorers.json" "$SCORERS"
 LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" LUCID_SCORERS="$SCORERS" bin/lucid-mesh up "$RUN/mesh" || exit 1
 . "$RUN/mesh/env"
@@ -126,8 +130,8 @@ ID3=$($CLI submit "$SPEC3" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}'
 $CLI watch "$ID3" --coordinator "$LUCID_COORDINATOR" >/dev/null
 check "an evaluation scored by the stand-in scorers succeeded" '[ "$($R hget lucid:eval:$ID3 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID3 done)" = 16 ]'
 $CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/report-scorers.md"
-check "its report names the detector, the SD safety checker, nsfwjs, CLIPScore and the Inception features" \
-  '( for w in nudenet sd-safety-checker nsfwjs CLIPScore inception; do grep -q -- "$w" "$RUN/report-scorers.md" || exit 1; done )'
+check "its report names the detector, the SD safety checker, nsfwjs and CLIPScore" \
+  '( for w in nudenet sd-safety-checker nsfwjs CLIPScore; do grep -q -- "$w" "$RUN/report-scorers.md" || exit 1; done )'
 
 cat "$RUN/report.md"
 echo "--- report with the stand-in scorers"

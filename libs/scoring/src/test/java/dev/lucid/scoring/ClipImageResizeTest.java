@@ -9,14 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** CLIP's preprocessing before the tensor: PIL's antialiased bicubic resize of the short side, then a centre crop. */
 class ClipImageResizeTest {
-    static RgbImage row(int... red) {
-        byte[] rgb = new byte[3 * red.length];
-        for (int i = 0; i < red.length; i++) {
-            rgb[3 * i] = (byte) red[i];
-        }
-        return new RgbImage(red.length, 1, rgb);
-    }
-
     static int[] red(RgbImage img) {
         int[] r = new int[img.width() * img.height()];
         for (int i = 0; i < r.length; i++) {
@@ -40,7 +32,7 @@ class ClipImageResizeTest {
         // 0.8671875, 0.8671875, 0.2265625, -0.0703125 (sum 1.890625), so 0·.45868 + 100·.45868 + 200·.11983
         // + 250·(-.03719) = 60.54 -> 61; output 1 is the mirror: 0·(-.03719) + 100·.11983 + 200·.45868 + 250·.45868
         // = 218.39 -> 218.
-        assertArrayEquals(new int[]{61, 218}, red(ClipImageResize.resize(row(0, 100, 200, 250), 2, 1)));
+        assertArrayEquals(new int[]{61, 218}, red(ClipImageResize.resize(ImageResizeTest.row(0, 100, 200, 250), 2, 1)));
     }
 
     @Test
@@ -77,7 +69,7 @@ class ClipImageResizeTest {
 
     @Test
     void anImageOfTheModelsSizeIsLeftAlone() {
-        RgbImage img = row(1, 2, 3, 4);
+        RgbImage img = ImageResizeTest.row(1, 2, 3, 4);
         assertSame(img, ClipImageResize.resize(img, 4, 1));
     }
 
@@ -87,6 +79,6 @@ class ClipImageResizeTest {
         // cubic(0.75): (0.8671875·0 + 0.2265625·200) / 1.09375 = 41.43 -> 41; output 0 (centre 0.25): cubic(0.25),
         // cubic(1.25): (0.8671875·0 - 0.0703125·200) / 0.796875 = -17.6 -> clamped to 0; output 3 overshoots the
         // same way: 200·0.8671875 / 0.796875 = 217.6 -> 218.
-        assertArrayEquals(new int[]{0, 41, 159, 218}, red(ClipImageResize.resize(row(0, 200), 4, 1)));
+        assertArrayEquals(new int[]{0, 41, 159, 218}, red(ClipImageResize.resize(ImageResizeTest.row(0, 200), 4, 1)));
     }
 }
