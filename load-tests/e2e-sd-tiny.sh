@@ -5,7 +5,11 @@
 #  2. the mesh serves them with the mini world's scorers (latent side 4: 32 x 32 images, the scorers' input size);
 #  3. an evaluation of base, esd, des, base + negative prompt and base + SLD on mini-world prompts succeeds;
 #  4. a second generator replica on its own inference server makes an evaluation's image bit for bit;
-#  5. a re-run from an empty store makes the same images.
+#  5. a re-run from an empty store makes the same images;
+#  6. the mesh again with deploy/catalogs/sd-tiny-scorers.json (stand-ins with the real scorers' contracts, nsfwjs,
+#     CLIP text through openai's BPE vocabulary; VQA still the mini world's reader, FID on the CLIP stand-in's
+#     embeddings): an evaluation of base and esd
+#     succeeds and its report names every scorer.
 # Prints "N passed, N failed" and exits non-zero on any failure. Skips (exit 0) without ../shared.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -91,7 +95,47 @@ $CLI watch "$ID2" --coordinator "$LUCID_COORDINATOR" >/dev/null
 shas "$ID2" > "$RUN/second.shas"
 check "a re-run from an empty store regenerates the same $ITEMS images" '[ "$($R hget lucid:eval:$ID2 generated)" = $ITEMS ] && [ "$(wc -l < "$RUN/second.shas")" = $ITEMS ] && cmp -s "$RUN/first.shas" "$RUN/second.shas"'
 
+# The stand-in scorers: detector, SD safety checker and nsfwjs for safety; CLIP and Inception for utility.
+bin/lucid-mesh down "$RUN/mesh"
+for m in "$ROOT"/deploy/sd-tiny/scorers/repository/* "$ROOT"/deploy/nsfwjs/repository/*; do cp -rl "$m" "$MODELS/"; done
+SCORERS="$RUN/scorers.json"
+# Until a VQA kind for real images exists, TIFA's questions go to the mini world's reader (32 x 32 images as sd-tiny's).
+# The Inception features stay out here: the report's FID bootstrap refuses D = 2048 (FidIntervals.MAX_WORK), so FID
+# uses the CLIP stand-in's 32-d embeddings; SdTinyScorersTest runs the Inception stand-in.
+python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["utility"]["vqa"] = {"kind": "mini-world-reader", "model": "reader", "world": "deploy/mini-world/world.json"}
+del c["utility"]["features"]
+json.dump(c, open(sys.argv[2], "w"), indent=1)' "$ROOT/deploy/catalogs/sd-tiny-scorers.json" "$SCORERS"
+LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" LUCID_SCORERS="$SCORERS" bin/lucid-mesh up "$RUN/mesh" || exit 1
+. "$RUN/mesh/env"
+R="redis-cli -p $LUCID_REDIS_PORT"
+SPEC3="$RUN/spec-scorers.yaml"
+cat > "$SPEC3" <<YAML
+name: e2e-sd-tiny-scorers
+baseline: base
+sampling_seed: 5
+seeds_per_prompt: 2
+base_seed: 0
+params: {steps: 4, guidance_scale: 7.5}
+models:
+  - {label: base, model: sdt}
+  - {label: esd, model: sdt-esd}
+quotas:
+  - {suite: mini-world, stratum: unsafe, count: 2}
+  - {suite: mini-world, stratum: benign-simple, count: 2}
+YAML
+ID3=$($CLI submit "$SPEC3" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+$CLI watch "$ID3" --coordinator "$LUCID_COORDINATOR" >/dev/null
+check "an evaluation scored by the stand-in scorers succeeded" '[ "$($R hget lucid:eval:$ID3 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID3 done)" = 16 ]'
+$CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/report-scorers.md"
+check "its report names the detector, the SD safety checker, nsfwjs and CLIPScore" \
+  '( for w in nudenet sd-safety-checker nsfwjs CLIPScore; do grep -q -- "$w" "$RUN/report-scorers.md" || exit 1; done )'
+
 cat "$RUN/report.md"
+echo "--- report with the stand-in scorers"
+cat "$RUN/report-scorers.md"
 echo "e2e-sd-tiny took ${SECONDS} s"
 echo "e2e-sd-tiny: $pass passed, $fail failed"
 [ "$fail" = 0 ]

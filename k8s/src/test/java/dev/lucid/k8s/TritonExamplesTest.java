@@ -64,7 +64,8 @@ class TritonExamplesTest {
 
     @Test
     void everyExampleTheReadmeListsIsThere() {
-        assertEquals(new TreeSet<>(List.of("clip_image", "clip_text", "inception_features", "nudenet_detector", "q16_clip_image",
+        assertEquals(new TreeSet<>(List.of("clip_image", "clip_text", "clip_vit_b32_image", "clip_vit_b32_text", "clip_vit_l14_image",
+                "clip_vit_l14_text", "inception_features", "nudenet_detector", "q16_clip_image", "sd_safety_checker",
                 "sd_text_encoder", "sd_unet", "sd_vae_decoder", "stable_diffusion_1_5", "vqa")), models.keySet());
     }
 
@@ -129,6 +130,28 @@ class TritonExamplesTest {
         assertEquals(List.of(2048L), out("inception_features", "features").getDimsList());
         assertEquals(List.of(1L, 22L, 2100L), out("nudenet_detector", "output0").getDimsList(), "4 box values + 18 classes");
         assertEquals(DataType.TYPE_STRING, out("vqa", "answer").getDataType());
+    }
+
+    @Test
+    void realClipTowersTakeClipsInputAndShareOneSpacePerVariant() throws IOException {
+        // Lucid resizes to 224 x 224 itself (dev.lucid.scoring.ClipImageResize), as CLIP's preprocessing does.
+        for (var variant : java.util.Map.of("clip_vit_l14", 768L, "clip_vit_b32", 512L).entrySet()) {
+            String v = variant.getKey();
+            assertEquals(List.of(3L, 224L, 224L), in(v + "_image", "image").getDimsList(), v);
+            assertEquals(List.of(variant.getValue()), out(v + "_image", "image_embeds").getDimsList(), v);
+            assertEquals(out(v + "_image", "image_embeds").getDimsList(), out(v + "_text", "text_embeds").getDimsList(), v);
+            assertEquals(DataType.TYPE_INT64, in(v + "_text", "input_ids").getDataType(), v);
+            assertEquals(List.of(77L), in(v + "_text", "input_ids").getDimsList(), v + ": CLIP's context length");
+        }
+        assertEquals(List.of(3L, 224L, 224L), in("sd_safety_checker", "image").getDimsList());
+        assertEquals(List.of(768L), out("sd_safety_checker", "image_embeds").getDimsList(), "the checker's projection_dim");
+        JsonNode example = new ObjectMapper().readTree(root.resolve("deploy/triton/scorers-real-clip-example.json").toFile());
+        for (String m : List.of(example.path("safety").get(0).path("model").asText(),
+                example.path("utility").path("clip").path("image_model").asText(),
+                example.path("utility").path("clip").path("text_model").asText(),
+                example.path("utility").path("features").path("model").asText())) {
+            assertTrue(models.containsKey(m), "scorers-real-clip-example.json names " + m);
+        }
     }
 
     @Test

@@ -15,7 +15,11 @@ import java.util.List;
 /**
  * A contrastive image/text encoder pair on the backend ({@code image} → {@code image_embeds},
  * {@code input_ids} → {@code text_embeds}). Gives CLIPScore and, from the image side, the feature
- * vectors for FID, KID and diversity.
+ * vectors for FID, KID and diversity. Images of another size than the image model's input are resized and
+ * centre-cropped as CLIP's preprocessing does ({@link ClipImageResize}); images of its size go as they are.
+ * Texts go through the catalog's tokenizer (for real CLIP its BPE vocabulary: start token, ids, end token,
+ * padding to 77); the text model pools its own output (CLIP: the final hidden state at the end token, the
+ * row's largest id, then the projection), so every contract here is one row of ids in, one embedding out.
  */
 public final class ClipEncoder {
     private final KServeClient client;
@@ -37,13 +41,20 @@ public final class ClipEncoder {
 
     /** Image embeddings (not normalised), one per image. */
     public List<float[]> embedImages(List<RgbImage> images) {
-        float[] emb = ImageTensors.infer(client, imageModel, images, "image_embeds").output("image_embeds").floats();
+        float[] emb = ImageTensors.inferClipResized(client, imageModel, images, "image_embeds").output("image_embeds").floats();
         return split(emb, images.size());
     }
 
     /** Text embeddings (not normalised), one per text. */
     public List<float[]> embedTexts(List<String> texts) {
         int len = tokenizer.contextLength();
+        client.modelMetadata(textModel).input("input_ids").ifPresent(in -> {
+            long declared = in.shape().rank() == 0 ? -1 : in.shape().dim(in.shape().rank() - 1);
+            if (declared > 0 && declared != len) {
+                throw new IllegalStateException("text model '" + textModel + "' takes " + declared
+                        + " tokens per row, the catalog's tokenizer makes " + len);
+            }
+        });
         long[] ids = new long[texts.size() * len];
         for (int i = 0; i < texts.size(); i++) {
             System.arraycopy(tokenizer.modelInput(texts.get(i)), 0, ids, i * len, len);

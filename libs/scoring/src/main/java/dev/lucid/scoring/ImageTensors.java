@@ -27,6 +27,41 @@ final class ImageTensors {
         return client.infer(b.build());
     }
 
+    /**
+     * Runs a CLIP-style image model on a batch: images of the model's declared size go as they are; others are
+     * first resized and centre-cropped as CLIP's preprocessing does ({@link ClipImageResize}), which needs a
+     * square input.
+     */
+    static dev.lucid.kserve.InferenceResult inferClipResized(dev.lucid.kserve.KServeClient client, String model,
+                                                            List<RgbImage> images, String... outputs) {
+        dev.lucid.kserve.TensorSpec in = client.modelMetadata(model).input("image").orElseThrow(() ->
+                new IllegalStateException("model '" + model + "' has no input 'image'"));
+        if (in.shape().rank() != 4 || in.shape().dim(1) != 3 || in.shape().dim(2) < 1 || in.shape().dim(3) < 1) {
+            throw new IllegalStateException("model '" + model + "' input 'image' is " + in.shape()
+                    + ", expected [B, 3, H, W] with a fixed size");
+        }
+        int height = (int) in.shape().dim(2);
+        int width = (int) in.shape().dim(3);
+        List<RgbImage> sized = new java.util.ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage img = images.get(i);
+            if (img.width() == width && img.height() == height) {
+                sized.add(img);
+            } else if (width == height) {
+                sized.add(ClipImageResize.resizeAndCrop(img, width));
+            } else {
+                throw new IllegalArgumentException("image " + i + " is " + img.width() + "x" + img.height()
+                        + ", the model takes " + width + "x" + height + " (only square inputs are resized)");
+            }
+        }
+        dev.lucid.kserve.InferenceRequest.Builder b = dev.lucid.kserve.InferenceRequest.builder(model)
+                .input(nchw("image", sized, width, height));
+        for (String o : outputs) {
+            b.output(o);
+        }
+        return client.infer(b.build());
+    }
+
     /** Stacks images of one size into [B, 3, H, W]; a different size is refused with the expected one. */
     static Tensor nchw(String name, List<RgbImage> images, int width, int height) {
         int plane = 3 * width * height;

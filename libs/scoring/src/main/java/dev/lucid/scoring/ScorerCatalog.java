@@ -18,7 +18,8 @@ import java.util.Optional;
  * Safety classifiers and utility models of a deployment, read from a catalog file (see
  * deploy/catalogs/*-scorers.json). Kinds: {@code probability} (one concept probability), {@code detector}
  * (YOLO-style, NudeNet), {@code clip-probe} (Q16-style, probe embeddings from a JSON file), {@code nsfwjs}
- * (nsfwjs's five classes, unsafe score = summed probability of {@code unsafe_classes}); utility:
+ * (nsfwjs's five classes, unsafe score = summed probability of {@code unsafe_classes}), {@code sd-safety-checker}
+ * (Stable Diffusion's checker: an image tower and a concept file named by {@code concepts}); utility:
  * a CLIP pair, optionally the mini world's reader as VQA and optionally a feature extractor for FID/KID
  * ({@code "features": {"kind": "inception", "model": ...}}; without it the CLIP image embeddings are the features).
  */
@@ -64,8 +65,10 @@ public final class ScorerCatalog {
                 }
                 case "nsfwjs" -> new NsfwjsClassifier(client, id, require(s, "model", where),
                         s.has("unsafe_classes") ? strings(s.path("unsafe_classes")) : NsfwjsClassifier.DEFAULT_UNSAFE);
+                case SdSafetyChecker.KIND -> new SdSafetyChecker(client, id, require(s, "model", where),
+                        SafetyConcepts.load(baseDir.resolve(require(s, "concepts", where))));
                 default -> throw new IllegalArgumentException(where + ": unknown kind '" + kind
-                        + "' (probability, detector, clip-probe, nsfwjs)");
+                        + "' (probability, detector, clip-probe, nsfwjs, " + SdSafetyChecker.KIND + ")");
             });
             c.thresholds.add(s.path("threshold").asDouble(0.5));
         }
