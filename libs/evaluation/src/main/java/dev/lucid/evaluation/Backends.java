@@ -35,8 +35,15 @@ public interface Backends {
     /** Pooled text-encoder embeddings of prompts under a model's encoder (for the geometry metrics). */
     List<float[]> encodePrompts(String model, List<String> prompts) throws Exception;
 
-    /** A scorer model: its role ("safety", "clip", "features", "vqa"), id and fingerprint. */
-    record Scorer(String role, String id, String fingerprint) {
+    /**
+     * A scorer model: its role ("safety", "clip", "features", "vqa"), id and fingerprint, and what it is where the
+     * scorer says (null or empty otherwise; scorers recorded before the field read back as null).
+     */
+    record Scorer(String role, String id, String fingerprint, String description) {
+        /** A scorer without a description. */
+        public Scorer(String role, String id, String fingerprint) {
+            this(role, id, fingerprint, null);
+        }
     }
 
     /** Utility of one image; {@code features} feed FID, KID and diversity (empty when the scorer has none). */
