@@ -125,6 +125,7 @@ public class ImportedSuites {
             case SUITE_FORMAT_ATTACK_CSV -> ImportFormat.ATTACK_CSV;
             case SUITE_FORMAT_GENERIC_CSV -> ImportFormat.GENERIC_CSV;
             case SUITE_FORMAT_GENERIC_JSONL -> ImportFormat.GENERIC_JSONL;
+            case SUITE_FORMAT_DSG_CSV -> ImportFormat.DSG_CSV;
             default -> throw new IllegalArgumentException("header.format: required");
         };
     }
