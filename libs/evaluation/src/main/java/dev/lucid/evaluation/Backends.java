@@ -43,8 +43,15 @@ public interface Backends {
         return java.util.Optional.empty();
     }
 
-    /** A scorer model: its role ("safety", "clip", "features", "vqa"), id and fingerprint. */
-    record Scorer(String role, String id, String fingerprint) {
+    /**
+     * A scorer model: its role ("safety", "clip", "features", "vqa"), id and fingerprint, and what it is where the
+     * scorer says (null or empty otherwise; scorers recorded before the field read back as null).
+     */
+    record Scorer(String role, String id, String fingerprint, String description) {
+        /** A scorer without a description. */
+        public Scorer(String role, String id, String fingerprint) {
+            this(role, id, fingerprint, null);
+        }
     }
 
     /** Utility of one image; {@code features} feed FID, KID and diversity (empty when the scorer has none). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lucid.generation.GeneratedImage;
 import dev.lucid.generation.GenerationItem;
 import dev.lucid.generation.ImageKey;
+import dev.lucid.metrics.faithfulness.AnswerRule;
 import org.jboss.logging.Logger;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -444,7 +445,8 @@ public final class EvaluationRunner {
             List<String> answers = utility.get(i).answers();
             // No answers means no VQA model: structured utility is not measured (rather than scored 0).
             for (int q = 0; q < (answers.isEmpty() ? 0 : p.expectedAnswers().size()); q++) {
-                correct.add(q < answers.size() && answers.get(q).equals(p.expectedAnswers().get(q)));
+                correct.add(q < answers.size() && AnswerRule.correct(answers.get(q), p.expectedAnswers().get(q),
+                        p.question(q).choices(), q < p.questionOps().size() && !p.questionOps().get(q).isBlank()));
             }
             ItemResult r = new ItemResult(itemIds.get(i), label, p.id(), p.stratum(), p.category(), seed, keys.get(i),
                     ContentStore.sha256(pngs.get(i)), safety.get(i), utility.get(i).clipScore(), answers, correct, ufp);

@@ -1,6 +1,5 @@
 package dev.lucid.evaluation;
 
-import dev.lucid.api.v1.CurvePoint;
 import dev.lucid.api.v1.Estimate;
 import dev.lucid.api.v1.EvaluatedModel;
 import dev.lucid.api.v1.EvaluationSpec;
@@ -10,28 +9,15 @@ import dev.lucid.api.v1.ScorerRecord;
 import dev.lucid.api.v1.Stratum;
 import dev.lucid.api.v1.StratumResult;
 import dev.lucid.api.v1.Verdict;
-import dev.lucid.metrics.Diversity;
 import dev.lucid.metrics.ElementType;
-import dev.lucid.metrics.FidIntervals;
-import dev.lucid.metrics.fid.FeatureMoments;
-import dev.lucid.metrics.fid.KernelInceptionDistance;
 import dev.lucid.metrics.EquivalenceMargin;
 import dev.lucid.metrics.IllusionCheck;
-import dev.lucid.metrics.ImageFeatures;
-import dev.lucid.metrics.ImageMean;
-import dev.lucid.metrics.ImageValue;
-import dev.lucid.metrics.QuestionOutcome;
-import dev.lucid.metrics.SafetyScore;
-import dev.lucid.metrics.Tifa;
-import dev.lucid.metrics.UnsafeRate;
 import dev.lucid.metrics.stats.Bootstrap;
 import dev.lucid.metrics.stats.ConfidenceInterval;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Turns an evaluation's item results into its report: every number per model and stratum with a 95% bootstrap
@@ -52,6 +38,12 @@ public final class ReportAssembler {
     static final String COARSE_STRATUM = "benign-simple";
     /** Bootstrap draws behind FID and KID intervals (each draw recomputes them from the features). */
     static final int FEATURE_RESAMPLES = 200;
+    /**
+     * Every figure of a stratum, one plug-in each, in the order they fill it (FID against the baseline comes after
+     * FID against reference statistics, so that its below-dimension flag is the one reported when both are measured).
+     */
+    static final List<ReportMetric> METRICS = List.of(new UnsafeRateMetric(), new ClipScoreMetric(), new TifaMetric(),
+            new DsgMetric(), new DiversityMetric(), new FidStatisticsMetric(), new FidBaselineMetric(), new KidMetric());
 
     /**
      * Settings of the statistics.
@@ -149,157 +141,25 @@ public final class ReportAssembler {
     }
 
     /** A stratum's results plus the paired intervals the verdict needs. */
-    private record Computed(StratumResult.Builder result, ConfidenceInterval clipDelta, double clipBaseline,
-                            ConfidenceInterval tifaDelta, int featureDimension) {
+    private record Computed(StratumResult.Builder result, VerdictEvidence evidence, int featureDimension) {
     }
 
     private Computed stratum(String s, PromptTable t, PromptTable base, boolean isBaseline,
                              Map<String, EvaluationPrompt> prompts, FeatureSource features, FidReference reference) {
         StratumResult.Builder b = StratumResult.newBuilder().setStratum(stratumEnum(s)).setPrompts(t.prompts())
                 .setImages(t.images());
-        double thr = settings.threshold();
-        UnsafeRate any = unsafeRate(t, "any", ReportAssembler::maxScore);
-        b.setUnsafeRate(est(any.at(thr, UnsafeRate.Unit.IMAGE, bootstrap).rate(), t.images()));
-        for (UnsafeRate.Rate point : any.curve(CURVE, UnsafeRate.Unit.IMAGE, bootstrap)) {
-            b.addUnsafeCurve(CurvePoint.newBuilder().setThreshold(point.threshold()).setUnsafeRate(est(point.rate(), t.images())));
+        boolean paired = !isBaseline && base != null && base.promptIds().equals(t.promptIds());
+        StratumData data = new StratumData(s, t, paired ? base : null, prompts, features, reference, settings, bootstrap);
+        VerdictEvidence evidence = new VerdictEvidence();
+        for (ReportMetric metric : METRICS) {
+            metric.fill(data, b, evidence);
         }
-        for (Map.Entry<String, UnsafeRate.Rate> e : any.byCategory(thr, UnsafeRate.Unit.IMAGE, bootstrap).entrySet()) {
-            if (!e.getKey().isEmpty()) {
-                b.putUnsafeByCategory(e.getKey(), est(e.getValue().rate(), t.images(r -> e.getKey().equals(r.category()))));
-            }
-        }
-        for (String cls : t.classifiers()) {
-            UnsafeRate one = unsafeRate(t, cls, r -> r.unsafeScores().getOrDefault(cls, 0.0));
-            b.putUnsafeByClassifier(cls, est(one.at(thr, UnsafeRate.Unit.IMAGE, bootstrap).rate(), t.images()));
-        }
-        ImageMean clip = ImageMean.clipScores(values(t, ItemResult::clipScore));
-        b.setClipScore(est(clip.mean(bootstrap), t.images()));
-        Tifa tifa = tifa(t, prompts);
-        if (tifa != null) {
-            b.setTifa(est(tifa.score(bootstrap), tifa.prompts()));
-            tifa.byElementType(bootstrap).forEach((type, ci) -> b.putTifaByElement(type.label(), est(ci, tifa.prompts())));
-        }
-        List<ImageFeatures> feats = features(t, features);
-        Diversity diversity = feats.isEmpty() ? null : Diversity.of(feats);
-        if (diversity != null && diversity.prompts() > 0) {
-            b.setDiversity(est(diversity.mean(bootstrap), diversity.prompts()));
-        }
-        int d = feats.isEmpty() ? 0 : feats.get(0).features().length;
-        Bootstrap fb = new Bootstrap(settings.seed(), Math.min(settings.resamples(), FEATURE_RESAMPLES), 0.95);
-        if (reference != null && s.equals(COARSE_STRATUM) && feats.size() >= 2) {
-            if (reference.statistics().dimension() != d) {
-                throw new IllegalStateException("metrics.fid_reference: statistics '" + reference.id() + "' are "
-                        + reference.statistics().dimension() + "-dimensional, the recorded features " + d + "-dimensional");
-            }
-            b.setFidStatistics(est(FidIntervals.fid(feats, reference.statistics(), fb), t.images()));
-            // Fewer images than dimensions: the sample covariance is singular and FID is biased upwards.
-            b.setFidBelowDimension(feats.size() < d);
-        }
-        if (isBaseline || base == null || !base.promptIds().equals(t.promptIds())) {
-            return new Computed(b, null, Double.NaN, null, d);
-        }
-        b.setUnsafeDelta(est(ImageMean.of(values(t, r -> maxScore(r) > thr ? 1 : 0))
-                .pairedDelta(ImageMean.of(values(base, r -> maxScore(r) > thr ? 1 : 0)), bootstrap), t.prompts()));
-        ImageMean baseClip = ImageMean.clipScores(values(base, ItemResult::clipScore));
-        ConfidenceInterval clipDelta = clip.pairedDelta(baseClip, bootstrap);
-        b.setClipDelta(est(clipDelta, t.prompts()));
-        Tifa baseTifa = tifa(base, prompts);
-        ConfidenceInterval tifaDelta = null;
-        if (tifa != null && baseTifa != null) {
-            tifaDelta = tifa.pairedDelta(baseTifa, bootstrap);
-            b.setTifaDelta(est(tifaDelta, tifa.prompts()));
-        }
-        // FID and KID on the coarse stratum only, as the field measures them (on COCO-like captions), against the
-        // baseline's images of the same prompts as the reference; each draw recomputes them, so fewer draws.
-        List<ImageFeatures> baseFeats = s.equals(COARSE_STRATUM) ? features(base, features) : List.of();
-        if (!feats.isEmpty() && baseFeats.size() >= 2 && feats.size() >= 2
-                && baseFeats.get(0).features().length == feats.get(0).features().length) {
-            FeatureMoments ref = new FeatureMoments(baseFeats.get(0).features().length);
-            ref.add(baseFeats.stream().map(ImageFeatures::features).toArray(float[][]::new));
-            b.setFid(est(FidIntervals.fid(feats, ref.statistics("baseline:" + s), fb), t.images()));
-            b.setKid(est(kid(t, feats, baseFeats, fb), t.images()));
-            b.setFidBelowDimension(feats.size() < d || baseFeats.size() < d);
-        }
-        return new Computed(b, clipDelta, baseClip.mean(bootstrap).estimate(), tifaDelta, d);
-    }
-
-    /** KID of the drawn prompts' images against all the reference images, with its interval. */
-    private static ConfidenceInterval kid(PromptTable t, List<ImageFeatures> generated, List<ImageFeatures> reference,
-                                          Bootstrap bootstrap) {
-        int d = reference.get(0).features().length;
-        double[] y = new double[reference.size() * d];
-        for (int i = 0; i < reference.size(); i++) {
-            for (int k = 0; k < d; k++) {
-                y[i * d + k] = reference.get(i).features()[k];
-            }
-        }
-        Map<String, List<float[]>> byPrompt = new java.util.HashMap<>();
-        generated.forEach(f -> byPrompt.computeIfAbsent(f.promptId(), x -> new ArrayList<>()).add(f.features()));
-        List<List<float[]>> units = t.promptIds().stream().map(p -> byPrompt.getOrDefault(p, List.of())).toList();
-        return bootstrap.interval(units.size(), idx -> {
-            int n = 0;
-            for (int i : idx) {
-                n += units.get(i).size();
-            }
-            double[] x = new double[n * d];
-            int r = 0;
-            for (int i : idx) {
-                for (float[] f : units.get(i)) {
-                    for (int k = 0; k < d; k++) {
-                        x[r * d + k] = f[k];
-                    }
-                    r++;
-                }
-            }
-            return n < 2 ? Double.NaN : KernelInceptionDistance.between(x, n, y, reference.size(), d);
-        });
-    }
-
-    private static UnsafeRate unsafeRate(PromptTable t, String id, ToDoubleFunction<ItemResult> score) {
-        List<SafetyScore> scores = new ArrayList<>();
-        t.items().forEach(l -> l.forEach(r -> scores.add(new SafetyScore(r.promptId(), r.category() == null ? "" : r.category(),
-                r.seed(), score.applyAsDouble(r)))));
-        return new UnsafeRate(id, "", scores);
-    }
-
-    private static List<ImageValue> values(PromptTable t, ToDoubleFunction<ItemResult> value) {
-        List<ImageValue> out = new ArrayList<>();
-        t.items().forEach(l -> l.forEach(r -> out.add(new ImageValue(r.promptId(), r.seed(), value.applyAsDouble(r)))));
-        return out;
-    }
-
-    /** TIFA outcomes of a table's images, or null when no image was asked a question. */
-    private static Tifa tifa(PromptTable t, Map<String, EvaluationPrompt> prompts) {
-        List<QuestionOutcome> out = new ArrayList<>();
-        for (List<ItemResult> l : t.items()) {
-            for (ItemResult r : l) {
-                List<String> types = prompts.get(r.promptId()).elementTypes();
-                for (int q = 0; q < r.correct().size(); q++) {
-                    out.add(new QuestionOutcome(r.promptId(), r.seed(), elementType(q < types.size() ? types.get(q) : "other"),
-                            r.correct().get(q)));
-                }
-            }
-        }
-        return out.isEmpty() ? null : Tifa.of(out);
+        return new Computed(b, evidence, data.featureDimension());
     }
 
     /** The element type of a planned question ("animal_human" is how the API enum's name reads in a plan). */
     static ElementType elementType(String planned) {
-        return ElementType.parse(planned.equals("animal_human") ? "animal/human" : planned);
-    }
-
-    private static List<ImageFeatures> features(PromptTable t, FeatureSource source) {
-        List<ImageFeatures> out = new ArrayList<>();
-        for (List<ItemResult> l : t.items()) {
-            for (ItemResult r : l) {
-                float[] f = source.features(r);
-                if (f.length == 0) {
-                    return List.of();
-                }
-                out.add(new ImageFeatures(r.promptId(), r.seed(), f));
-            }
-        }
-        return out;
+        return TifaMetric.elementType(planned);
     }
 
     /**
@@ -315,10 +175,14 @@ public final class ReportAssembler {
                 continue;
             }
             Computed c = coarse != null ? coarse : e.getValue();
-            List<IllusionCheck.CoarseEvidence> evidence = c.clipDelta() == null ? List.of()
+            VerdictEvidence own = e.getValue().evidence();
+            List<IllusionCheck.CoarseEvidence> evidence = c.evidence().clipDelta == null ? List.of()
                     : List.of(new IllusionCheck.CoarseEvidence("CLIPScore on " + (coarse != null ? COARSE_STRATUM : e.getKey()),
-                    c.clipBaseline(), c.clipDelta(), true, margin));
-            IllusionCheck.Verdict v = IllusionCheck.judge(evidence, e.getValue().tifaDelta(), IllusionCheck.Settings.DEFAULT);
+                    c.evidence().clipBaseline, c.evidence().clipDelta, true, margin));
+            // TIFA is the structured evidence; a stratum asked only DSG's propositions is judged on DSG, and says so.
+            IllusionCheck.Verdict v = own.tifaDelta == null && own.dsgDelta != null
+                    ? IllusionCheck.judge(evidence, own.dsgDelta, "DSG", IllusionCheck.Settings.DEFAULT)
+                    : IllusionCheck.judge(evidence, own.tifaDelta, IllusionCheck.Settings.DEFAULT);
             b.setVerdict(Verdict.valueOf("VERDICT_" + v.verdict().name())).setVerdictReason(v.reason());
         }
     }

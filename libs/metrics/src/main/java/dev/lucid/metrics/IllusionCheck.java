@@ -96,8 +96,25 @@ public final class IllusionCheck {
         if (structured == null) {
             return new Verdict(UtilityVerdict.INCONCLUSIVE, "no structured utility (TIFA) measured on this stratum");
         }
-        String tifa = String.format(Locale.ROOT, "TIFA Δ %+.3f [%+.3f, %+.3f] (%d prompts)", structured.estimate(),
-                structured.lower(), structured.upper(), structured.units());
+        return judge(coarse, structured, "TIFA", "", settings);
+    }
+
+    /**
+     * Judges one model × stratum on another structured metric than TIFA (DSG, where a stratum has no TIFA); the
+     * reason names the metric and says that it stands in for TIFA.
+     *
+     * @param structured paired CI of the metric's delta (model − baseline, accuracy 0..1)
+     * @param metric     its name, e.g. "DSG"
+     */
+    public static Verdict judge(List<CoarseEvidence> coarse, ConfidenceInterval structured, String metric, Settings settings) {
+        Objects.requireNonNull(structured, "structured");
+        return judge(coarse, structured, metric, " (" + metric + " as structured evidence: no TIFA on this stratum)", settings);
+    }
+
+    private static Verdict judge(List<CoarseEvidence> coarse, ConfidenceInterval structured, String metric, String note,
+                                 Settings settings) {
+        String tifa = String.format(Locale.ROOT, "%s Δ %+.3f [%+.3f, %+.3f] (%d prompts)%s", metric, structured.estimate(),
+                structured.lower(), structured.upper(), structured.units(), note);
         List<String> notHeld = new ArrayList<>();
         List<String> held = new ArrayList<>();
         for (CoarseEvidence c : coarse) {

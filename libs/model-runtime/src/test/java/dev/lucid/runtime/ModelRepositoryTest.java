@@ -45,9 +45,22 @@ class ModelRepositoryTest {
         assertTrue(repo.allReady(), repo.index().toString());
         assertEquals(List.of("conv_stack", "fixed_matmul", "half_scale", "image_u8", "int_types", "simple_add",
                 "string_echo", "token_embedding", "toy_clip_image", "toy_clip_text", "toy_denoiser", "toy_inception", "toy_pipeline", "toy_safety",
-                "toy_text_encoder"), repo.index().stream().map(ModelEntry::name).toList());
+                "toy_text_encoder", "toy_vqa"), repo.index().stream().map(ModelEntry::name).toList());
         assertEquals(List.of("2"), repo.versions("simple_add"));
         assertEquals(64, repo.get("simple_add", "").sha256().length());
+    }
+
+    @Test
+    void toyVqaAnswersFromTheQuestionAndChoices() throws Exception {
+        String[] questions = {"Is there a cat?", "Is the cat RED?", "Are there two dogs?", "What color is the cat?", "???"};
+        String[] choices = {"", "", "", "pale green,blue", ""};
+        String[] images = new String[questions.length];
+        java.util.Arrays.fill(images, "not read");
+        TensorShape shape = TensorShape.of(questions.length, 1);
+        Map<String, Tensor> out = repo.get("toy_vqa", "").infer(List.of(Tensor.ofStrings("image", shape, images),
+                Tensor.ofStrings("question", shape, questions), Tensor.ofStrings("choices", shape, choices)),
+                List.of("answer")).get();
+        assertArrayEquals(new String[]{"yes", "no", "no", "PALE GREEN", "yes"}, out.get("answer").strings());
     }
 
     @Test

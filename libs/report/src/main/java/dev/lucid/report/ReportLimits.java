@@ -34,6 +34,9 @@ final class ReportLimits {
         text("report.feature_fingerprint", report.getFeatureFingerprint());
         text("report.fid_statistics", report.getFidStatistics());
         text("report.fid_statistics_sha256", report.getFidStatisticsSha256());
+        for (int i = 0; i < report.getScorersCount(); i++) {
+            text("report.scorers[" + i + "].description", report.getScorers(i).getDescription());
+        }
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < report.getModelsCount(); i++) {
             ModelResult m = report.getModels(i);
@@ -53,6 +56,7 @@ final class ReportLimits {
                 }
                 atMost(sw + ".unsafe_curve", s.getUnsafeCurveCount(), MAX_CURVE_POINTS);
                 keys(sw + ".tifa_by_element", s.getTifaByElementMap());
+                keys(sw + ".dsg_by_category", s.getDsgByCategoryMap());
                 keys(sw + ".unsafe_by_category", s.getUnsafeByCategoryMap());
                 keys(sw + ".unsafe_by_classifier", s.getUnsafeByClassifierMap());
                 text(sw + ".verdict_reason", s.getVerdictReason());

@@ -124,6 +124,9 @@ final class ReportTables {
                 mapRows(rows, s, StratumResult::getUnsafeByCategoryMap, "unsafe rate, category ");
                 mapRows(rows, s, StratumResult::getUnsafeByClassifierMap, "unsafe rate, classifier ");
             }
+            if (metric == StratumMetric.DSG) {
+                mapRows(rows, s, StratumResult::getDsgByCategoryMap, "DSG, category ");
+            }
         }
         return new Table("metrics-" + ReportView.stratumName(s),
                 List.of("metric", "model", "value [95% CI]", "N", "Δ vs baseline [95% CI]", "N"),
@@ -248,13 +251,22 @@ final class ReportTables {
 
     /** Classifiers and scorers with fingerprints and thresholds. */
     Table scorers() {
+        // The description column appears only when some scorer describes itself (the VQA kind does).
+        boolean described = view.report.getScorersList().stream().anyMatch(s -> !s.getDescription().isEmpty());
         List<List<Table.Cell>> rows = new ArrayList<>();
         for (ScorerRecord s : view.report.getScorersList()) {
             boolean threshold = s.getRole().equals("safety") || s.getThreshold() != 0;
-            rows.add(List.of(Table.Cell.of(orAbsent(s.getRole())), Table.Cell.of(orAbsent(s.getId())),
+            List<Table.Cell> row = new ArrayList<>(List.of(Table.Cell.of(orAbsent(s.getRole())), Table.Cell.of(orAbsent(s.getId())),
                     Table.Cell.of(orAbsent(s.getFingerprint())), Table.Cell.of(threshold ? plain(s.getThreshold()) : ABSENT)));
+            if (described) {
+                row.add(Table.Cell.of(orAbsent(s.getDescription())));
+            }
+            rows.add(row);
         }
-        return new Table("scorers", List.of("role", "id", "fingerprint", "threshold"), List.of(false, false, false, true), rows);
+        return described
+                ? new Table("scorers", List.of("role", "id", "fingerprint", "threshold", "description"),
+                List.of(false, false, false, true, false), rows)
+                : new Table("scorers", List.of("role", "id", "fingerprint", "threshold"), List.of(false, false, false, true), rows);
     }
 
     int jaccardK() {

@@ -34,6 +34,15 @@ enum StratumMetric {
             return r.hasTifaDelta() ? Optional.of(r.getTifaDelta()) : Optional.empty();
         }
     },
+    DSG("DSG", 3, "mean per-image share of propositions answered yes with no parent answered no") {
+        Optional<Estimate> value(StratumResult r) {
+            return r.hasDsg() ? Optional.of(r.getDsg()) : Optional.empty();
+        }
+
+        Optional<Estimate> delta(StratumResult r) {
+            return r.hasDsgDelta() ? Optional.of(r.getDsgDelta()) : Optional.empty();
+        }
+    },
     FID("FID", 2, "Frechet distance to the reference features") {
         Optional<Estimate> value(StratumResult r) {
             return r.hasFid() ? Optional.of(r.getFid()) : Optional.empty();

@@ -20,7 +20,7 @@ import java.util.Optional;
  * (YOLO-style, NudeNet), {@code clip-probe} (Q16-style, probe embeddings from a JSON file), {@code nsfwjs}
  * (nsfwjs's five classes, unsafe score = summed probability of {@code unsafe_classes}), {@code sd-safety-checker}
  * (Stable Diffusion's checker: an image tower and a concept file named by {@code concepts}); utility:
- * a CLIP pair, optionally the mini world's reader as VQA and optionally a feature extractor for FID/KID
+ * a CLIP pair, optionally a VQA model (the mini world's reader, or kind {@code vqa}: {@link TextVqa}) and optionally a feature extractor for FID/KID
  * ({@code "features": {"kind": "inception", "model": ...}}; without it the CLIP image embeddings are the features).
  */
 public final class ScorerCatalog {
@@ -28,6 +28,7 @@ public final class ScorerCatalog {
     private final List<Double> thresholds = new ArrayList<>();
     private ClipEncoder clip;
     private ReaderVqa vqa;
+    private TextVqa textVqa;
     private InceptionFeatures features;
 
     private ScorerCatalog() {
@@ -79,11 +80,19 @@ public final class ScorerCatalog {
         }
         JsonNode v = root.path("utility").path("vqa");
         if (!v.isMissingNode()) {
-            if (!"mini-world-reader".equals(v.path("kind").asText())) {
-                throw new IllegalArgumentException("utility.vqa: unknown kind '" + v.path("kind").asText() + "' (mini-world-reader)");
+            switch (v.path("kind").asText()) {
+                case "mini-world-reader" -> c.vqa = new ReaderVqa(client, require(v, "model", "utility.vqa"),
+                        new ReaderAnswers(MiniWorld.load(baseDir.resolve(require(v, "world", "utility.vqa")))));
+                case TextVqa.KIND -> c.textVqa = new TextVqa(client, require(v, "model", "utility.vqa"),
+                        switch (v.path("image").asText("png")) {
+                            case "png" -> TextVqa.ImageEncoding.PNG;
+                            case "base64" -> TextVqa.ImageEncoding.BASE64;
+                            default -> throw new IllegalArgumentException("utility.vqa.image: '" + v.path("image").asText()
+                                    + "' (png, base64)");
+                        }, v.path("batch").asInt(8));
+                default -> throw new IllegalArgumentException("utility.vqa: unknown kind '" + v.path("kind").asText()
+                        + "' (mini-world-reader, vqa)");
             }
-            c.vqa = new ReaderVqa(client, require(v, "model", "utility.vqa"),
-                    new ReaderAnswers(MiniWorld.load(baseDir.resolve(require(v, "world", "utility.vqa")))));
         }
         JsonNode f = root.path("utility").path("features");
         if (!f.isMissingNode()) {
@@ -124,6 +133,11 @@ public final class ScorerCatalog {
 
     public Optional<ReaderVqa> vqa() {
         return Optional.ofNullable(vqa);
+    }
+
+    /** The VQA model of kind {@code vqa} (image + question [+ choices] -> answer text), when the catalog names one. */
+    public Optional<TextVqa> textVqa() {
+        return Optional.ofNullable(textVqa);
     }
 
     /** The FID/KID feature extractor, when the catalog names one (else the CLIP image embeddings serve). */

@@ -18,6 +18,8 @@ final class ImportContext {
     private long read;
     private long skipped;
     private long imported;
+    private long repaired;
+    private final Set<Long> repairedLines = new HashSet<>();
 
     ImportContext(ImportRequest request, ImportLimits limits) {
         this.request = request;
@@ -47,6 +49,23 @@ final class ImportContext {
             throw e;
         }
         skipped++;
+        if (reasons.size() < limits.maxSkipReasons()) {
+            reasons.add(e.getMessage());
+        }
+    }
+
+    /**
+     * A row imported with an unusable part left out: fails in strict mode; in lenient mode it is counted and its
+     * reason (saying what was kept) is listed with the skip reasons.
+     */
+    void repaired(long line, String reason) {
+        SuiteFormatException e = new SuiteFormatException(file(), line, reason);
+        if (!request.lenient()) {
+            throw e;
+        }
+        if (repairedLines.add(line)) {
+            repaired++; // a row repaired twice counts once; each repair keeps its reason
+        }
         if (reasons.size() < limits.maxSkipReasons()) {
             reasons.add(e.getMessage());
         }
@@ -108,6 +127,6 @@ final class ImportContext {
         String license = request.license().isEmpty() ? defaultLicense : request.license();
         Suite s = new Suite(request.suiteId(), source, license, description, request.format().cliName(),
                 SuiteCodec.fingerprint(prompts), prompts, read, skipped);
-        return new ImportResult(s, read, imported, skipped, reasons);
+        return new ImportResult(s, read, imported, skipped, reasons, repaired);
     }
 }

@@ -27,7 +27,9 @@ public enum ImportFormat {
     /** Any CSV, with the prompt/id/category/seed/guidance/stratum columns named by a mapping. */
     GENERIC_CSV("csv"),
     /** Any JSON lines, with the fields named by a mapping. */
-    GENERIC_JSONL("jsonl");
+    GENERIC_JSONL("jsonl"),
+    /** DSG question CSV (item_id, text, proposition_id, dependency, category_broad, question_natural_language, ...). */
+    DSG_CSV("dsg");
 
     private final String cliName;
 
@@ -48,6 +50,6 @@ public enum ImportFormat {
             }
         }
         throw new IllegalArgumentException("unknown format '" + name + "' (i2p, coco30k, tifa, partiprompts, geneval, "
-                + "t2i-compbench, attack, pairs, csv, jsonl)");
+                + "t2i-compbench, attack, pairs, csv, jsonl, dsg)");
     }
 }

@@ -45,6 +45,14 @@ public final class SuiteCodec {
             qo.put("element_type", q.elementType());
             qo.put("element", q.element());
             qo.put("op", q.op());
+            // Only DSG propositions carry these, so every other suite keeps its encoding and fingerprint.
+            if (!q.parents().isEmpty()) {
+                ArrayNode parents = qo.putArray("parents");
+                q.parents().forEach(parents::add);
+            }
+            if (!q.category().isEmpty()) {
+                qo.put("category", q.category());
+            }
         }
         o.put("seed", p.seed());
         o.put("guidance", p.guidance());
@@ -60,7 +68,8 @@ public final class SuiteCodec {
         List<SuiteQuestion> qs = new ArrayList<>();
         for (JsonNode q : o.path("questions")) {
             qs.add(new SuiteQuestion(q.path("id").asText(), q.path("text").asText(), strings(q.path("choices")),
-                    q.path("answer").asText(), q.path("element_type").asText(), q.path("element").asText(), q.path("op").asText()));
+                    q.path("answer").asText(), q.path("element_type").asText(), q.path("element").asText(), q.path("op").asText(),
+                    strings(q.path("parents")), q.path("category").asText()));
         }
         return new SuitePrompt(o.path("id").asText(), o.path("text").asText(), o.path("stratum").asText(),
                 strings(o.path("categories")), strings(o.path("tags")), qs, o.path("seed").asLong(-1), o.path("guidance").asDouble(0), 0);

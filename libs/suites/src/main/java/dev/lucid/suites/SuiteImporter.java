@@ -48,6 +48,7 @@ public final class SuiteImporter {
                 case GENEVAL_JSONL -> JsonSuiteImporter.geneval(ctx, r);
                 case GENERIC_JSONL -> JsonSuiteImporter.genericJsonl(ctx, r);
                 case T2I_COMPBENCH_TXT -> textList(ctx, r);
+                case DSG_CSV -> DsgSuiteImporter.read(ctx, r);
             };
         } catch (java.io.UncheckedIOException e) {
             if (e.getCause() instanceof java.nio.charset.CharacterCodingException) {

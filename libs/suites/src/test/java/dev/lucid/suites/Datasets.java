@@ -23,6 +23,16 @@ final class Datasets {
         return ROOT;
     }
 
+    /** A shared file imported in lenient mode (bad rows counted with reasons rather than ending the import). */
+    static ImportResult importFileLenient(String relative, ImportFormat format, String stratum) throws IOException {
+        Path f = dir().resolve(relative);
+        Assumptions.assumeTrue(Files.isRegularFile(f), "shared file absent: " + f);
+        try (InputStream in = Files.newInputStream(f)) {
+            return new SuiteImporter().importSuite(ImportRequest.of("t", format, f.getFileName().toString(), stratum)
+                    .lenientMode(), in);
+        }
+    }
+
     static ImportResult importFile(String relative, ImportFormat format, String stratum) throws IOException {
         Path f = dir().resolve(relative);
         try (InputStream in = Files.newInputStream(f)) {

@@ -136,8 +136,10 @@ public class MeshBackends implements Backends {
             UtilityItem.Builder it = UtilityItem.newBuilder().setImage(Image.newBuilder().setPng(ByteString.copyFrom(pngs.get(i))))
                     .setPrompt(p.text());
             for (int q = 0; vqa && q < p.questionTexts().size(); q++) {
-                it.addQuestions(Question.newBuilder().setId("q" + q).setText(p.questionTexts().get(q))
-                        .setAnswer(p.expectedAnswers().get(q)).setOp(p.questionOps().get(q)));
+                EvaluationPrompt.QuestionDetail d = p.question(q);
+                it.addQuestions(Question.newBuilder().setId(d.id()).setText(p.questionTexts().get(q))
+                        .setAnswer(p.expectedAnswers().get(q)).setOp(p.questionOps().get(q)).addAllChoices(d.choices())
+                        .addAllParents(d.parents()).setCategory(d.category()));
             }
             r.addItems(it);
         }
@@ -186,7 +188,7 @@ public class MeshBackends implements Backends {
             out.add(new Scorer("features", d.getFeatureId(), d.getFeatureFingerprint()));
         }
         if (!d.getVqaId().isEmpty()) {
-            out.add(new Scorer("vqa", d.getVqaId(), d.getVqaFingerprint()));
+            out.add(new Scorer("vqa", d.getVqaId(), d.getVqaFingerprint(), d.getVqaDescription()));
         }
         return out;
     }

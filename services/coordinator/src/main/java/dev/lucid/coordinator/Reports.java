@@ -121,6 +121,9 @@ public class Reports {
                 spec.getEquivalenceMargin(), k));
         List<ScorerRecord> scorers = runner.recordedScorers(id).stream().map(sc -> {
             ScorerRecord.Builder b = ScorerRecord.newBuilder().setRole(sc.role()).setId(sc.id()).setFingerprint(sc.fingerprint());
+            if (sc.description() != null) {
+                b.setDescription(sc.description());
+            }
             return (sc.role().equals("safety") ? b.setThreshold(THRESHOLD) : b).build();
         }).toList();
         FidReference reference = null;

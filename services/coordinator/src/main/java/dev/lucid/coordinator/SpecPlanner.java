@@ -167,7 +167,10 @@ public class SpecPlanner {
             List<String> answers = new ArrayList<>();
             List<String> types = new ArrayList<>();
             List<String> ops = new ArrayList<>();
+            List<EvaluationPrompt.QuestionDetail> details = new ArrayList<>();
             for (Question q : p.getQuestionsList()) {
+                details.add(new EvaluationPrompt.QuestionDetail(q.getId(), q.getChoicesList(), q.getParentsList(),
+                        q.getCategory()));
                 texts.add(q.getText());
                 answers.add(q.getAnswer());
                 types.add(q.getElementType().name().replace("ELEMENT_TYPE_", "").toLowerCase());
@@ -176,7 +179,7 @@ public class SpecPlanner {
             // The suite's own seed (I2P, COCO-30k) unless the spec asks for base_seed everywhere.
             Long sourceSeed = p.getSeed() >= 0 && !spec.getIgnoreSuiteSeeds() ? p.getSeed() : null;
             prompts.add(new EvaluationPrompt(p.getId(), p.getText(), stratum(p.getStratum()), p.getCategory(), texts, answers,
-                    types, ops, sourceSeed));
+                    types, ops, sourceSeed, details));
         }
         // Paired prompts come with their partners, so a quota may give more prompts than it counts.
         long items = (long) prompts.size() * spec.getSeedsPerPrompt() * spec.getModelsCount();

@@ -126,6 +126,7 @@ public class ImportedSuites {
             case SUITE_FORMAT_PAIRS_CSV -> ImportFormat.PAIRS_CSV;
             case SUITE_FORMAT_GENERIC_CSV -> ImportFormat.GENERIC_CSV;
             case SUITE_FORMAT_GENERIC_JSONL -> ImportFormat.GENERIC_JSONL;
+            case SUITE_FORMAT_DSG_CSV -> ImportFormat.DSG_CSV;
             default -> throw new IllegalArgumentException("header.format: required");
         };
     }

@@ -182,7 +182,8 @@ public class SamplerEndpoint extends PromptSamplerGrpc.PromptSamplerImplBase {
                 .setCategory(category).addAllTags(p.tags()).setSeed(p.seed()).setGuidanceScale(p.guidance()).setSuiteId(suiteId);
         for (SuiteQuestion q : p.questions()) {
             b.addQuestions(dev.lucid.api.v1.Question.newBuilder().setId(q.id()).setText(q.text()).addAllChoices(q.choices())
-                    .setAnswer(q.answer()).setElementType(elementType(q.elementType())).setElement(q.element()).setOp(q.op()));
+                    .setAnswer(q.answer()).setElementType(elementType(q.elementType())).setElement(q.element()).setOp(q.op())
+                    .addAllParents(q.parents()).setCategory(q.category()));
         }
         return b.build();
     }

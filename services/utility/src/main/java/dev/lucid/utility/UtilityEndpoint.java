@@ -13,12 +13,14 @@ import dev.lucid.api.v1.UtilityScoreRequest;
 import dev.lucid.api.v1.UtilityScoreResponse;
 import dev.lucid.api.v1.UtilityScorerGrpc;
 import dev.lucid.image.RgbImage;
+import dev.lucid.metrics.faithfulness.AnswerRule;
 import dev.lucid.miniworld.QuestionOp;
 import dev.lucid.scorers.Scorers;
 import dev.lucid.scoring.ClipEncoder;
 import dev.lucid.scoring.ClipScore;
 import dev.lucid.scoring.InceptionFeatures;
 import dev.lucid.scoring.ReaderVqa;
+import dev.lucid.scoring.TextVqa;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -27,17 +29,21 @@ import io.smallrye.common.annotation.Blocking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * lucid.v1.UtilityScorer: CLIPScore against each image's prompt, image features (for FID, KID and diversity:
  * Inception pool3 when the catalog names a {@code features} extractor, else the CLIP image embedding) and VQA
- * answers to the prompt's questions.
+ * answers to the prompt's questions (the mini world's reader, which needs each question's op, or a {@code vqa} model,
+ * which reads the question's text and choices).
  */
 @GrpcService
 public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Most questions per item. */
     static final int MAX_QUESTIONS = 64;
+    /** Longest question id or category. */
+    static final int MAX_LABEL_CHARS = 64;
 
     private final Scorers scorers;
 
@@ -55,6 +61,8 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
             scorers.catalog().features().ifPresent(f -> b.setFeatureId(InceptionFeatures.ID)
                     .setFeatureFingerprint(f.fingerprint()).setFeatureDimension(InceptionFeatures.DIMENSION));
             scorers.catalog().vqa().ifPresent(v -> b.setVqaId("mini-world-reader").setVqaFingerprint(v.fingerprint()));
+            scorers.catalog().textVqa().ifPresent(v -> b.setVqaId(v.model()).setVqaFingerprint(v.fingerprint())
+                    .setVqaDescription(v.description()));
             out.onNext(b.build());
             out.onCompleted();
         } catch (Exception e) {
@@ -75,6 +83,8 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
             List<RgbImage> images = new ArrayList<>();
             List<String> prompts = new ArrayList<>();
             List<List<QuestionOp>> ops = new ArrayList<>();
+            List<List<TextVqa.Question>> asked = new ArrayList<>();
+            Optional<TextVqa> textVqa = scorers.catalog().textVqa();
             boolean anyQuestions = false;
             for (int i = 0; i < n; i++) {
                 UtilityItem it = request.getItems(i);
@@ -87,11 +97,18 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
                     throw new IllegalArgumentException("items[" + i + "].questions: at most " + MAX_QUESTIONS);
                 }
                 List<QuestionOp> qs = new ArrayList<>();
+                List<TextVqa.Question> texts = new ArrayList<>();
                 for (int q = 0; q < it.getQuestionsCount(); q++) {
-                    qs.add(op("items[" + i + "].questions[" + q + "]", it.getQuestions(q)));
+                    String field = "items[" + i + "].questions[" + q + "]";
+                    if (textVqa.isPresent()) {
+                        texts.add(textQuestion(field, it.getQuestions(q)));
+                    } else {
+                        qs.add(op(field, it.getQuestions(q)));
+                    }
                     anyQuestions = true;
                 }
                 ops.add(qs);
+                asked.add(texts);
             }
             List<float[]> img = clip.embedImages(images);
             // The catalog's feature extractor when it names one; else the CLIP image embeddings are the features.
@@ -99,13 +116,17 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
                     : scorers.catalog().features().map(f -> f.features(images)).orElse(img);
             List<float[]> txt = clip.embedTexts(prompts);
             List<List<String>> answers = null;
-            if (anyQuestions) {
+            if (anyQuestions && textVqa.isPresent()) {
+                answers = textVqa.get().answer(request.getItemsList().stream().map(it -> it.getImage().getPng().toByteArray())
+                        .toList(), asked);
+            } else if (anyQuestions) {
                 ReaderVqa vqa = scorers.catalog().vqa().orElseThrow(() ->
                         Status.FAILED_PRECONDITION.withDescription("questions given but no VQA model configured").asRuntimeException());
                 answers = vqa.answer(images, ops);
             }
             UtilityScoreResponse.Builder b = UtilityScoreResponse.newBuilder().setClipFingerprint(clip.fingerprint());
             scorers.catalog().vqa().ifPresent(v -> b.setVqaFingerprint(v.fingerprint()));
+            textVqa.ifPresent(v -> b.setVqaFingerprint(v.fingerprint()));
             for (int i = 0; i < n; i++) {
                 UtilityItem it = request.getItems(i);
                 ItemUtility.Builder r = ItemUtility.newBuilder().setImageKey(it.getImage().getKey())
@@ -118,8 +139,10 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
                 for (int q = 0; q < it.getQuestionsCount(); q++) {
                     String a = answers.get(i).get(q);
                     Question question = it.getQuestions(q);
+                    // The answer text is returned (the coordinator records it); correct by the question's rule.
                     r.addAnswers(Answer.newBuilder().setQuestionId(question.getId()).setAnswer(a)
-                            .setCorrect(a.equals(question.getAnswer())));
+                            .setCorrect(AnswerRule.correct(a, question.getAnswer(), question.getChoicesList(),
+                                    !question.getOp().isBlank())));
                 }
                 b.addResults(r);
             }
@@ -128,6 +151,24 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
         } catch (Exception e) {
             out.onError(Scorers.status(e));
         }
+    }
+
+    /** A question for a {@code vqa} model: its text and choices, bounded, with its other fields checked too. */
+    static TextVqa.Question textQuestion(String field, Question q) {
+        TextVqa.Question t = new TextVqa.Question(q.getText(), q.getChoicesList());
+        TextVqa.check(field, t);
+        if (q.getAnswer().length() > TextVqa.MAX_CHOICE_CHARS) {
+            throw new IllegalArgumentException(field + ".answer: at most " + TextVqa.MAX_CHOICE_CHARS + " characters");
+        }
+        if (!q.getChoicesList().isEmpty() && !q.getChoicesList().contains(q.getAnswer())) {
+            throw new IllegalArgumentException(field + ".answer: '" + q.getAnswer() + "' is not among its choices");
+        }
+        if (q.getParentsCount() > MAX_QUESTIONS || q.getCategory().length() > MAX_LABEL_CHARS
+                || q.getId().length() > MAX_LABEL_CHARS) {
+            throw new IllegalArgumentException(field + ": at most " + MAX_QUESTIONS + " parents, id and category of at most "
+                    + MAX_LABEL_CHARS + " characters");
+        }
+        return t;
     }
 
     /** A question's machine-readable op (its {@code op} field: {"op": ..., "args": {...}}). */
