@@ -4,7 +4,7 @@
 # (found earlier and fixed: they pass now) and new findings of this run (crash-* files Jazzer wrote next to the
 # corpus; the run fails until the parser is fixed and the input renamed to finding-<what>).
 # Usage: load-tests/fuzz.sh [DURATION]   e.g. load-tests/fuzz.sh 5m
-# The normal build fuzzes each target for 5s (-Dlucid.fuzz.duration); -Dlucid.fuzz= replays the corpora only.
+# The normal build replays the corpora only (deterministic); this script fuzzes with -Dlucid.fuzz=1.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-60s}

@@ -197,10 +197,6 @@ public final class ReportAssembler {
         return Verdict.VERDICT_UNSPECIFIED;
     }
 
-    static double maxScore(ItemResult r) {
-        return r.unsafeScores().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    }
-
     /** The API's stratum of a stratum name ({@code benign-simple} → {@code STRATUM_BENIGN_SIMPLE}). */
     public static Stratum stratumEnum(String s) {
         return Stratum.valueOf("STRATUM_" + s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));

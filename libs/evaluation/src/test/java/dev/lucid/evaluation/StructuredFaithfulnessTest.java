@@ -104,7 +104,7 @@ class StructuredFaithfulnessTest {
         final TextVqa vqa = new TextVqa(mesh.client, "toy_vqa", TextVqa.ImageEncoding.BASE64, 8);
 
         @Override
-        public String modelFingerprint(String model) {
+        public String modelFingerprint(String model) throws Exception {
             return toy.modelFingerprint(model);
         }
 
@@ -156,7 +156,7 @@ class StructuredFaithfulnessTest {
         }
 
         @Override
-        public List<float[]> encodePrompts(String model, List<String> prompts) {
+        public List<float[]> encodePrompts(String model, List<String> prompts) throws Exception {
             return toy.encodePrompts(model, prompts);
         }
     }
