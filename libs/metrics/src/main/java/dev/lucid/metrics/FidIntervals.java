@@ -10,12 +10,14 @@ import java.util.List;
 /**
  * Bootstrap intervals for FID against a fixed reference, resampling prompts (all images of a drawn prompt come
  * along, repeated as often as drawn). Each resample refits the Gaussian, so this is for small sets such as the
- * mini world's; the cost is bounded by {@link #MAX_WORK}. A single FID's percentile interval is biased upwards
+ * mini world's, or for fewer images than dimensions (e.g. a few dozen images against Inception's 2048), where each
+ * resample costs O(N·D² + N³) instead of O(D³) ({@link FrechetDistance#ofCentredRows}); the cost is bounded by
+ * {@link #MAX_WORK}. A single FID's percentile interval is biased upwards
  * (duplicated images raise FID), so the base's estimate sits near the bottom of its own interval: compare models
  * with {@link #pairedDelta}, which resamples the same prompts and seeds for both.
  */
 public final class FidIntervals {
-    /** Upper bound on resamples × (N·D² + 10·D³) multiply-adds. */
+    /** Upper bound on resamples × (N·D² + 10·D³) multiply-adds (N·D² + N²·D + 10·N³ when N < D). */
     public static final double MAX_WORK = 5e11;
 
     private FidIntervals() {
@@ -45,7 +47,9 @@ public final class FidIntervals {
             for (int p = 0; p < groups.size(); p++) {
                 n += groups.group(p).size();
             }
-            double work = bootstrap.resamples() * ((double) n * dim * dim + 10.0 * dim * dim * dim);
+            double perResample = n < dim ? (double) n * dim * dim + (double) n * n * dim + 10.0 * n * n * n
+                    : (double) n * dim * dim + 10.0 * dim * dim * dim;
+            double work = bootstrap.resamples() * perResample;
             if (work > MAX_WORK) {
                 throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                         "an FID bootstrap of %d images × D=%d with %d resamples is too large (%.2g > %.2g multiply-adds)",
@@ -114,6 +118,9 @@ public final class FidIntervals {
                         scaled[row * dim + k] = w * (data[r * dim + k] - mean[k]);
                     }
                 }
+            }
+            if (used < dim) {
+                return FrechetDistance.ofCentredRows(scaled, used, total - 1, mean, reference);
             }
             double[] scatter = new double[dim * dim];
             LinearAlgebra.blas().dsyrk("U", "N", dim, used, 1.0 / (total - 1), scaled, dim, 0.0, scatter, dim);

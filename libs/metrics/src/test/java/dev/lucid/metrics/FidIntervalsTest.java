@@ -65,10 +65,39 @@ class FidIntervalsTest {
     @Test
     void refusesBootstrapsTooLargeToRun() {
         GaussianStatistics reference = new GaussianStatistics("ref", 0, new double[2048], identity(2048));
-        List<ImageFeatures> one = List.of(new ImageFeatures("p", 1, new float[2048]), new ImageFeatures("p", 2, new float[2048]));
+        List<ImageFeatures> many = new ArrayList<>();
+        for (int i = 0; i < 2100; i++) {
+            many.add(new ImageFeatures("p" + i, 1, new float[2048]));
+        }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FidIntervals.fid(one, reference, Bootstrap.standard(1)));
-        assertTrue(e.getMessage().startsWith("an FID bootstrap of 2 images × D=2048 with 2000 resamples is too large"), e.getMessage());
+                () -> FidIntervals.fid(many, reference, Bootstrap.standard(1)));
+        assertTrue(e.getMessage().startsWith("an FID bootstrap of 2100 images × D=2048 with 2000 resamples is too large"),
+                e.getMessage());
+    }
+
+    @Test
+    void fewerImagesThanDimensionsTakeTheCheapExactFormWithAnInterval() {
+        // 12 prompts × 2 seeds against a 512-d reference: each resample is a 24×24 eigenproblem, not a 512×512 one.
+        int d = 512;
+        java.util.Random rng = new java.util.Random(3);
+        double[] refMean = new double[d];
+        GaussianStatistics reference = new GaussianStatistics("ref", 0, refMean, identity(d));
+        List<ImageFeatures> images = new ArrayList<>();
+        dev.lucid.metrics.fid.FeatureMoments m = new dev.lucid.metrics.fid.FeatureMoments(d);
+        for (int p = 0; p < 12; p++) {
+            for (int s = 0; s < 2; s++) {
+                float[] f = new float[d];
+                for (int k = 0; k < d; k++) {
+                    f[k] = (float) (0.3 + rng.nextGaussian());
+                }
+                images.add(new ImageFeatures("p" + p, s, f));
+                m.add(new float[][]{f});
+            }
+        }
+        ConfidenceInterval fid = FidIntervals.fid(images, reference, new Bootstrap(5, 200, 0.95));
+        double expected = FrechetDistance.between(m.statistics("all"), reference);
+        assertEquals(expected, fid.estimate(), 1e-9 * expected);
+        assertTrue(fid.lower() < fid.upper() && Double.isFinite(fid.lower()), fid.toString());
     }
 
     static double[] identity(int d) {

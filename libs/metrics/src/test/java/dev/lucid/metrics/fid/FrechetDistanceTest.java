@@ -90,6 +90,42 @@ class FrechetDistanceTest {
     }
 
     @Test
+    void theCentredRowsFormEqualsTheFullOneBelowD() {
+        java.util.Random rng = new java.util.Random(7);
+        for (int[] nd : new int[][]{{10, 64}, {24, 256}, {15, 16}}) {
+            int n = nd[0];
+            int d = nd[1];
+            double[][] rows = new double[n][d];
+            double[][] other = new double[3 * d][d];
+            for (double[] r : rows) {
+                for (int k = 0; k < d; k++) {
+                    r[k] = rng.nextGaussian() * (1 + k % 3);
+                }
+            }
+            for (double[] r : other) {
+                for (int k = 0; k < d; k++) {
+                    r[k] = 0.5 + rng.nextGaussian();
+                }
+            }
+            FeatureMoments a = new FeatureMoments(d);
+            a.add(rows);
+            FeatureMoments b = new FeatureMoments(d);
+            b.add(other);
+            GaussianStatistics sa = a.statistics("a");
+            GaussianStatistics sb = b.statistics("b");
+            double[] centred = new double[n * d];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < d; k++) {
+                    centred[i * d + k] = rows[i][k] - sa.mean()[k];
+                }
+            }
+            double full = FrechetDistance.between(sa, sb);
+            double cheap = FrechetDistance.ofCentredRows(centred, n, n - 1, sa.mean(), sb);
+            assertEquals(full, cheap, 1e-8 * full, "N=" + n + " D=" + d);
+        }
+    }
+
+    @Test
     void handComputedOneAndTwoDimensionalGaussians() {
         // D=1: (0−3)² + 1 + 4 − 2·√(1·4) = 10.
         GaussianStatistics a = new GaussianStatistics("a", 10, new double[]{0}, new double[]{1});
