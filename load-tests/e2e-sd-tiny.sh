@@ -7,9 +7,10 @@
 #  4. a second generator replica on its own inference server makes an evaluation's image bit for bit;
 #  5. a re-run from an empty store makes the same images;
 #  6. the mesh again with deploy/catalogs/sd-tiny-scorers.json (stand-ins with the real scorers' contracts, nsfwjs,
-#     CLIP text through openai's BPE vocabulary; VQA still the mini world's reader, FID on the CLIP stand-in's
-#     embeddings): an evaluation of base and esd
-#     succeeds and its report names every scorer.
+#     CLIP text through openai's BPE vocabulary, Inception-shaped features) plus toy_vqa on the vqa contract: an
+#     evaluation of base and esd on mini-world, DSG-format and TIFA-format prompts (examples/questions) with FID also
+#     against .npz statistics succeeds; its report, assembled with the generator and scorers stopped, equals the one
+#     assembled with them back, and shows every metric with its provenance.
 # Prints "N passed, N failed" and exits non-zero on any failure. Skips (exit 0) without ../shared.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -95,22 +96,31 @@ $CLI watch "$ID2" --coordinator "$LUCID_COORDINATOR" >/dev/null
 shas "$ID2" > "$RUN/second.shas"
 check "a re-run from an empty store regenerates the same $ITEMS images" '[ "$($R hget lucid:eval:$ID2 generated)" = $ITEMS ] && [ "$(wc -l < "$RUN/second.shas")" = $ITEMS ] && cmp -s "$RUN/first.shas" "$RUN/second.shas"'
 
-# The stand-in scorers: detector, SD safety checker and nsfwjs for safety; CLIP and Inception for utility.
+# The stand-in scorers: detector, SD safety checker and nsfwjs for safety; CLIP, Inception features and the vqa
+# contract (toy_vqa) for utility; questions from DSG- and TIFA-format sets; FID also against .npz statistics.
 bin/lucid-mesh down "$RUN/mesh"
-for m in "$ROOT"/deploy/sd-tiny/scorers/repository/* "$ROOT"/deploy/nsfwjs/repository/*; do cp -rl "$m" "$MODELS/"; done
+for m in "$ROOT"/deploy/sd-tiny/scorers/repository/* "$ROOT"/deploy/nsfwjs/repository/* "$ROOT/deploy/test-models/repository/toy_vqa"; do
+  cp -rl "$m" "$MODELS/"
+done
 SCORERS="$RUN/scorers.json"
-# Until a VQA kind for real images exists, TIFA's questions go to the mini world's reader (32 x 32 images as sd-tiny's).
-# The Inception features stay out here: the report's FID bootstrap refuses D = 2048 (FidIntervals.MAX_WORK), so FID
-# uses the CLIP stand-in's 32-d embeddings; SdTinyScorersTest runs the Inception stand-in.
 python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))
-c["utility"]["vqa"] = {"kind": "mini-world-reader", "model": "reader", "world": "deploy/mini-world/world.json"}
-del c["utility"]["features"]
+c["utility"]["vqa"] = {"kind": "vqa", "model": "toy_vqa", "image": "base64"}
 json.dump(c, open(sys.argv[2], "w"), indent=1)' "$ROOT/deploy/catalogs/sd-tiny-scorers.json" "$SCORERS"
-LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" LUCID_SCORERS="$SCORERS" bin/lucid-mesh up "$RUN/mesh" || exit 1
+# Reference statistics in pytorch-fid's format (mu, sigma) for the Inception stand-in's 2048 dimensions.
+mkdir -p "$RUN/fid-references"
+/usr/bin/python3 -c '
+import numpy as np, sys
+rng = np.random.default_rng(11)
+x = np.abs(rng.standard_normal((64, 2048)))
+np.savez(sys.argv[1], mu=x.mean(axis=0), sigma=np.cov(x, rowvar=False))' "$RUN/fid-references/tiny-ref.npz"
+LUCID_COORDINATOR_FID_REFERENCES="$RUN/fid-references" LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" \
+  LUCID_SCORERS="$SCORERS" bin/lucid-mesh up "$RUN/mesh" || exit 1
 . "$RUN/mesh/env"
 R="redis-cli -p $LUCID_REDIS_PORT"
+$CLI import "$ROOT/examples/questions/dsg-sample.csv" --format dsg --suite-id tiny-dsg --stratum benign-compositional >/dev/null
+$CLI import "$ROOT/examples/questions/tifa-sample.json" --format tifa --suite-id tiny-tifa --stratum benign-simple >/dev/null
 SPEC3="$RUN/spec-scorers.yaml"
 cat > "$SPEC3" <<YAML
 name: e2e-sd-tiny-scorers
@@ -124,15 +134,31 @@ models:
   - {label: esd, model: sdt-esd}
 quotas:
   - {suite: mini-world, stratum: unsafe, count: 2}
-  - {suite: mini-world, stratum: benign-simple, count: 2}
+  - {suite: tiny-tifa, stratum: benign-simple, count: 3}
+  - {suite: tiny-dsg, stratum: benign-compositional, count: 3}
+metrics: {fid_reference: tiny-ref}
 YAML
 ID3=$($CLI submit "$SPEC3" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 $CLI watch "$ID3" --coordinator "$LUCID_COORDINATOR" >/dev/null
-check "an evaluation scored by the stand-in scorers succeeded" '[ "$($R hget lucid:eval:$ID3 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID3 done)" = 16 ]'
-$CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/report-scorers.md"
-check "its report names the detector, the SD safety checker, nsfwjs and CLIPScore" \
-  '( for w in nudenet sd-safety-checker nsfwjs CLIPScore; do grep -q -- "$w" "$RUN/report-scorers.md" || exit 1; done )'
-
+check "an evaluation scored by the stand-in scorers succeeded" '[ "$($R hget lucid:eval:$ID3 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID3 done)" = 32 ]'
+# The report is assembled with the generator and both scorers stopped (from what the evaluation recorded), then
+# assembled again with them back: the same bytes.
+for s in generator safety utility; do kill -9 "$(cat "$RUN/mesh/$s.pid")"; done
+$CLI report "$ID3" --format json --coordinator "$LUCID_COORDINATOR" > "$RUN/report-offline.json" 2>&1
+$CLI report "$ID3" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/report-scorers.md" 2>&1
+$R --scan --pattern "lucid:eval:$ID3:report:*" | xargs -r $R del >/dev/null
+for s in generator safety utility; do bin/lucid-mesh restart "$s" "$RUN/mesh" >/dev/null; done
+$CLI report "$ID3" --format json --coordinator "$LUCID_COORDINATOR" > "$RUN/report-online.json" 2>&1
+check "the report assembled with the generator and scorers stopped equals the one assembled with them back" \
+  '[ -s "$RUN/report-offline.json" ] && cmp -s "$RUN/report-offline.json" "$RUN/report-online.json"'
+md="$RUN/report-scorers.md"
+check "it shows the unsafe rate of the detector, the SD safety checker and nsfwjs" \
+  '( for w in nudenet sd-safety-checker nsfwjs; do grep -q -- "unsafe rate, classifier $w" "$md" || exit 1; done )'
+check "it shows CLIPScore, Inception FID against the baseline and against the .npz statistics, and KID" \
+  '( for w in "| CLIPScore " "| FID " "| FID vs reference statistics " "| KID "; do grep -qF -- "$w" "$md" || exit 1; done ) && grep -q "inception (2048-d)" "$md" && grep -q "tiny-ref, sha256" "$md"'
+check "it shows TIFA (per element type) and DSG (per category) from the vqa scorer" \
+  'grep -qF "| TIFA " "$md" && grep -qF "| DSG " "$md" && grep -q "DSG, category relation" "$md" && grep -q "## TIFA per element type" "$md" && grep -q toy_vqa "$md"'
+check "it shows the geometry of esd against the baseline encoder" 'grep -q "## Geometry" "$md"'
 cat "$RUN/report.md"
 echo "--- report with the stand-in scorers"
 cat "$RUN/report-scorers.md"
