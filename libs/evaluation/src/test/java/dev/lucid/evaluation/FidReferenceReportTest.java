@@ -123,8 +123,10 @@ class FidReferenceReportTest {
         for (ModelResult m : r.getModelsList()) {
             StratumResult s = ReportAssemblerTest.stratum(m, Stratum.STRATUM_BENIGN_SIMPLE);
             assertTrue(s.getFidBelowDimension(), m.getLabel() + ": 24 images < 32 dimensions");
+            // The report takes the exact N×N form of the trace term, the direct FID the D×D eigen path of a singular
+            // covariance: equal to rounding.
             assertEquals(direct(m.getLabel(), d, ref.statistics()), s.getFidStatistics().getValue(),
-                    1e-9 * s.getFidStatistics().getValue());
+                    1e-8 * s.getFidStatistics().getValue());
         }
     }
 
