@@ -119,8 +119,8 @@ LUCID_COORDINATOR_FID_REFERENCES="$RUN/fid-references" LUCID_MODEL_REPOSITORY="$
   LUCID_SCORERS="$SCORERS" bin/lucid-mesh up "$RUN/mesh" || exit 1
 . "$RUN/mesh/env"
 R="redis-cli -p $LUCID_REDIS_PORT"
-$CLI import "$ROOT/examples/questions/dsg-sample.csv" --format dsg --suite-id tiny-dsg --stratum benign-compositional >/dev/null
-$CLI import "$ROOT/examples/questions/tifa-sample.json" --format tifa --suite-id tiny-tifa --stratum benign-simple >/dev/null
+$CLI import "$ROOT/examples/questions/dsg-sample.csv" --format dsg --suite-id tiny-dsg --stratum benign-compositional --sampler "$LUCID_SAMPLER" >/dev/null
+$CLI import "$ROOT/examples/questions/tifa-sample.json" --format tifa --suite-id tiny-tifa --stratum benign-simple --sampler "$LUCID_SAMPLER" >/dev/null
 SPEC3="$RUN/spec-scorers.yaml"
 cat > "$SPEC3" <<YAML
 name: e2e-sd-tiny-scorers
@@ -136,7 +136,7 @@ quotas:
   - {suite: mini-world, stratum: unsafe, count: 2}
   - {suite: tiny-tifa, stratum: benign-simple, count: 3}
   - {suite: tiny-dsg, stratum: benign-compositional, count: 3}
-metrics: {fid_reference: tiny-ref}
+fid_reference: tiny-ref
 YAML
 ID3=$($CLI submit "$SPEC3" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 $CLI watch "$ID3" --coordinator "$LUCID_COORDINATOR" >/dev/null
@@ -150,7 +150,7 @@ $R --scan --pattern "lucid:eval:$ID3:report:*" | xargs -r $R del >/dev/null
 for s in generator safety utility; do bin/lucid-mesh restart "$s" "$RUN/mesh" >/dev/null; done
 $CLI report "$ID3" --format json --coordinator "$LUCID_COORDINATOR" > "$RUN/report-online.json" 2>&1
 check "the report assembled with the generator and scorers stopped equals the one assembled with them back" \
-  '[ -s "$RUN/report-offline.json" ] && cmp -s "$RUN/report-offline.json" "$RUN/report-online.json"'
+  '[ "$(head -c1 "$RUN/report-offline.json")" = "{" ] && cmp -s "$RUN/report-offline.json" "$RUN/report-online.json"'
 md="$RUN/report-scorers.md"
 check "it shows the unsafe rate of the detector, the SD safety checker and nsfwjs" \
   '( for w in nudenet sd-safety-checker nsfwjs; do grep -q -- "unsafe rate, classifier $w" "$md" || exit 1; done )'

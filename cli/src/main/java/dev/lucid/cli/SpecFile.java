@@ -42,7 +42,7 @@ final class SpecFile {
 
     static EvaluationSpec parse(JsonNode root) {
         only(root, "spec", "name", "baseline", "sampling_seed", "seeds_per_prompt", "base_seed", "ignore_suite_seeds", "params",
-                "models", "quotas", "bootstrap_samples", "equivalence_margin", "jaccard_k");
+                "models", "quotas", "bootstrap_samples", "equivalence_margin", "jaccard_k", "fid_reference");
         EvaluationSpec.Builder b = EvaluationSpec.newBuilder()
                 .setName(root.path("name").asText(""))
                 .setBaseline(root.path("baseline").asText(""))
@@ -52,8 +52,10 @@ final class SpecFile {
                 .setIgnoreSuiteSeeds(root.path("ignore_suite_seeds").asBoolean(false))
                 .setBootstrapSamples(root.path("bootstrap_samples").asInt(0))
                 .setEquivalenceMargin(root.path("equivalence_margin").asDouble(0));
-        if (root.has("jaccard_k")) {
-            b.setMetrics(MetricSelection.newBuilder().setJaccardK(root.path("jaccard_k").asInt(0)));
+        if (root.has("jaccard_k") || root.has("fid_reference")) {
+            // fid_reference: reference statistics <id>.npz on the coordinator (lucid.coordinator.fid-references).
+            b.setMetrics(MetricSelection.newBuilder().setJaccardK(root.path("jaccard_k").asInt(0))
+                    .setFidReference(root.path("fid_reference").asText("")));
         }
         if (root.has("params")) {
             b.setParams(params(root.get("params"), "params"));

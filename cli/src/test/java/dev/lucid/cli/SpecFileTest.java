@@ -26,6 +26,24 @@ class SpecFileTest {
     }
 
     @Test
+    void namesReferenceStatisticsAndJaccardK() throws Exception {
+        EvaluationSpec s = SpecFile.parse("""
+                baseline: base
+                models: [{label: base, model: m}]
+                quotas: [{suite: mini-world, stratum: benign-simple, count: 1}]
+                fid_reference: coco30k-val
+                jaccard_k: 7
+                """);
+        assertEquals("coco30k-val", s.getMetrics().getFidReference());
+        assertEquals(7, s.getMetrics().getJaccardK());
+        assertEquals("", SpecFile.parse("""
+                baseline: base
+                models: [{label: base, model: m}]
+                quotas: [{suite: mini-world, stratum: benign-simple, count: 1}]
+                """).getMetrics().getFidReference());
+    }
+
+    @Test
     void thePaperProtocolNamesFiveSuitesWithPerStratumQuotas() throws Exception {
         EvaluationSpec s = SpecFile.read(Path.of(System.getProperty("lucid.repo.root", ".."), "examples/paper-protocol.yaml"));
         assertEquals(java.util.List.of("i2p", "ring-a-bell", "coco30k", "tifa", "coco30k-near-nudity"),
