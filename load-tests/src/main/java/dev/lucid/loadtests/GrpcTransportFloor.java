@@ -7,8 +7,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import dev.lucid.kserve.NettyTransport;
 import io.grpc.stub.StreamObserver;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -23,49 +26,80 @@ public final class GrpcTransportFloor {
     private GrpcTransportFloor() {
     }
 
+    /** A bare server and a channel to it on one Netty transport. */
+    private record Link(NettyTransport transport, Server server, ManagedChannel channel,
+                        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub) implements AutoCloseable {
+        static Link open(NettyTransport transport, ExecutorService worker) throws java.io.IOException {
+            Server server = transport.configure(NettyServerBuilder.forPort(0)).directExecutor()
+                    .maxInboundMessageSize(1 << 28).flowControlWindow(8 << 20)
+                    .addService(new GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase() {
+                        @Override
+                        public void modelInfer(GrpcService.ModelInferRequest r,
+                                               StreamObserver<GrpcService.ModelInferResponse> o) {
+                            long busyNs = Long.parseLong(r.getId()) * 1_000_000L;
+                            worker.execute(() -> {
+                                long end = System.nanoTime() + busyNs;
+                                while (System.nanoTime() < end) {
+                                    Thread.onSpinWait();
+                                }
+                                o.onNext(GrpcService.ModelInferResponse.newBuilder().setModelName(r.getModelName()).build());
+                                o.onCompleted();
+                            });
+                        }
+                    }).build().start();
+            ManagedChannel ch = transport.configure(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()))
+                    .usePlaintext().maxInboundMessageSize(1 << 28).build();
+            return new Link(transport, server, ch, GRPCInferenceServiceGrpc.newBlockingStub(ch));
+        }
+
+        @Override
+        public void close() {
+            channel.shutdownNow();
+            server.shutdownNow();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int payload = Integer.parseInt(args[0]);
         ExecutorService worker = Executors.newSingleThreadExecutor();
-        Server server = NettyServerBuilder.forPort(0).directExecutor().maxInboundMessageSize(1 << 28)
-                .flowControlWindow(8 << 20)
-                .addService(new GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase() {
-                    @Override
-                    public void modelInfer(GrpcService.ModelInferRequest r,
-                                           StreamObserver<GrpcService.ModelInferResponse> o) {
-                        long busyNs = Long.parseLong(r.getId()) * 1_000_000L;
-                        worker.execute(() -> {
-                            long end = System.nanoTime() + busyNs;
-                            while (System.nanoTime() < end) {
-                                Thread.onSpinWait();
-                            }
-                            o.onNext(GrpcService.ModelInferResponse.newBuilder().setModelName(r.getModelName()).build());
-                            o.onCompleted();
-                        });
-                    }
-                }).build().start();
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-                .maxInboundMessageSize(1 << 28).build();
-        var stub = GRPCInferenceServiceGrpc.newBlockingStub(ch);
-        System.out.println("| payload (bytes) | handler busy (ms) | per call (ms) | transport + hand-offs (ms) |");
-        System.out.println("|---|---|---|---|");
+        // Both transports side by side, in alternating rounds, so drift on a shared machine hits both alike.
+        List<NettyTransport> transports = NettyTransport.choose(true) == NettyTransport.EPOLL
+                ? List.of(NettyTransport.NIO, NettyTransport.EPOLL) : List.of(NettyTransport.NIO);
+        List<Link> links = new ArrayList<>();
+        for (NettyTransport t : transports) {
+            links.add(Link.open(t, worker));
+        }
+        System.out.println("| transport | payload (bytes) | handler busy (ms) | per call (ms) | transport + hand-offs (ms) |");
+        System.out.println("|---|---|---|---|---|");
+        int rounds = 5;
+        int callsPerRound = 25;
         for (int i = 1; i < args.length; i++) {
             int busy = Integer.parseInt(args[i]);
             GrpcService.ModelInferRequest req = GrpcService.ModelInferRequest.newBuilder().setModelName("floor")
                     .setId(Integer.toString(busy)).addRawInputContents(UnsafeByteOperations.unsafeWrap(new byte[payload]))
                     .build();
-            for (int w = 0; w < 30; w++) {
-                stub.modelInfer(req);
+            long[] nanos = new long[links.size()];
+            for (Link l : links) {
+                for (int w = 0; w < 30; w++) {
+                    l.stub().modelInfer(req);
+                }
             }
-            int calls = 100;
-            long t0 = System.nanoTime();
-            for (int c = 0; c < calls; c++) {
-                stub.modelInfer(req);
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < links.size(); k++) {
+                    long t0 = System.nanoTime();
+                    for (int c = 0; c < callsPerRound; c++) {
+                        links.get(k).stub().modelInfer(req);
+                    }
+                    nanos[k] += System.nanoTime() - t0;
+                }
             }
-            double per = (System.nanoTime() - t0) / 1e6 / calls;
-            System.out.printf("| %d | %d | %.2f | %.2f |%n", payload, busy, per, per - busy);
+            for (int k = 0; k < links.size(); k++) {
+                double per = nanos[k] / 1e6 / (rounds * callsPerRound);
+                System.out.printf("| %s | %d | %d | %.2f | %.2f |%n", links.get(k).transport().name().toLowerCase(),
+                        payload, busy, per, per - busy);
+            }
         }
-        ch.shutdownNow();
-        server.shutdownNow();
+        links.forEach(Link::close);
         worker.shutdownNow();
     }
 }

@@ -71,7 +71,7 @@ public final class KServeClient implements AutoCloseable {
 
     /** Connects in plain text to {@code host:port}; the channel is closed with the client. */
     public static KServeClient connect(String host, int port, ClientOptions options) {
-        ManagedChannel ch = NettyChannelBuilder.forAddress(host, port)
+        ManagedChannel ch = NettyTransport.standard().configure(NettyChannelBuilder.forAddress(host, port))
                 .usePlaintext()
                 .maxInboundMessageSize(options.maxMessageBytes())
                 .build();

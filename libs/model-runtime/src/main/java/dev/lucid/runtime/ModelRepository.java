@@ -2,7 +2,6 @@ package dev.lucid.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import inference.ModelConfigOuterClass.ModelConfig;
-import inference.ModelConfigOuterClass.ModelInstanceGroup;
 import inference.ModelConfigOuterClass.ModelParameter;
 import org.jboss.logging.Logger;
 
@@ -88,16 +87,19 @@ public final class ModelRepository implements AutoCloseable {
                 Path file = dir.resolve(Long.toString(v)).resolve(
                         config.getDefaultModelFilename().isEmpty() ? "model.onnx" : config.getDefaultModelFilename());
                 int threads = intraOpThreads(config);
-                OnnxModelFile probe = new OnnxModelFile(env, file, threads);
+                List<InstancePlacement> placements = InstancePlacement.plan(config, OrtEnvironment.getAvailableProviders());
+                OnnxModelFile probe = new OnnxModelFile(env, file, threads, placements.get(0));
                 opened.add(probe);
                 String content = contentSha256(config, file.getParent());
-                ModelConfig effective = ConfigCompleter.complete(config, probe.graphInputs(), probe.graphOutputs())
+                ModelConfig effective = ConfigCompleter.complete(
+                                InstancePlacement.resolved(config, OrtEnvironment.getAvailableProviders()),
+                                probe.graphInputs(), probe.graphOutputs())
                         .toBuilder().putParameters(VersionHasher.PARAMETER,
                                 ModelParameter.newBuilder().setStringValue(content).build()).build();
                 List<OnnxModelFile> instances = new ArrayList<>();
                 instances.add(probe);
-                for (int i = 1; i < instanceCount(effective); i++) {
-                    OnnxModelFile extra = new OnnxModelFile(env, file, threads);
+                for (InstancePlacement placement : placements.subList(1, placements.size())) {
+                    OnnxModelFile extra = new OnnxModelFile(env, file, threads, placement);
                     opened.add(extra);
                     instances.add(extra);
                 }
@@ -186,14 +188,6 @@ public final class ModelRepository implements AutoCloseable {
             throw new ModelLoadException("parameter intra_op_thread_count must be an integer in 0..256, got '"
                     + p.getStringValue() + "'");
         }
-    }
-
-    private static int instanceCount(ModelConfig config) {
-        int n = 0;
-        for (ModelInstanceGroup g : config.getInstanceGroupList()) {
-            n += g.getCount() == 0 ? 1 : g.getCount();
-        }
-        return Math.max(1, n);
     }
 
     /**

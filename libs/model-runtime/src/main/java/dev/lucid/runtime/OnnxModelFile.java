@@ -30,7 +30,8 @@ final class OnnxModelFile implements AutoCloseable {
     private final List<TensorSpec> graphInputs;
     private final List<TensorSpec> graphOutputs;
 
-    OnnxModelFile(OrtEnvironment env, Path file, int intraOpThreads) throws ModelLoadException {
+    OnnxModelFile(OrtEnvironment env, Path file, int intraOpThreads, InstancePlacement placement)
+            throws ModelLoadException {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("model file " + file.getParent().getFileName() + "/" + file.getFileName()
                     + " not found");
@@ -45,12 +46,23 @@ final class OnnxModelFile implements AutoCloseable {
             // cores, spinning threads steal the CPU that the gRPC and batching threads need.
             opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (placement.device() == InstancePlacement.Device.CUDA) {
+                // Nodes the CUDA provider lacks still run on the CPU provider, as in Triton's ONNX Runtime backend.
+                try {
+                    opts.addCUDA(placement.gpu());
+                } catch (OrtException e) {
+                    throw new ModelLoadException("ONNX Runtime's CUDA execution provider did not start for "
+                            + file.getParent().getFileName() + "/" + file.getFileName() + " on " + placement
+                            + " (it needs an NVIDIA GPU with that id, and CUDA 12 and cuDNN 9 libraries on the"
+                            + " library path): " + e.getMessage(), e);
+                }
+            }
             this.session = env.createSession(file.toString(), opts);
             this.graphInputs = specs(session.getInputInfo());
             this.graphOutputs = specs(session.getOutputInfo());
         } catch (OrtException e) {
             throw new ModelLoadException("ONNX Runtime cannot load " + file.getParent().getFileName() + "/"
-                    + file.getFileName() + ": " + e.getMessage(), e);
+                    + file.getFileName() + " on " + placement + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lucid.inference;
 
 import io.grpc.Server;
+import dev.lucid.kserve.NettyTransport;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,6 +31,7 @@ public class GrpcEndpoint {
     private final RepositoryHolder holder;
     private final InferenceApi api;
     private Server server;
+    private NettyTransport transport;
     private ModelHealth health;
 
     GrpcEndpoint(InferenceConfig config, RepositoryHolder holder, InferenceApi api) {
@@ -40,8 +42,10 @@ public class GrpcEndpoint {
 
     void start(@Observes @Priority(10) StartupEvent ev) {
         health = new ModelHealth(holder.repository());
+        transport = NettyTransport.choose(config.nativeTransport());
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
+            server = transport.configure(NettyServerBuilder.forAddress(
+                            new InetSocketAddress(config.grpcHost(), config.grpcPort())))
                     .directExecutor()
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .flowControlWindow(FLOW_CONTROL_WINDOW)
@@ -52,7 +56,8 @@ public class GrpcEndpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for gRPC on " + config.grpcHost() + ":" + config.grpcPort(), e);
         }
-        LOG.infof("KServe v2 / Triton gRPC listening on %s:%d", config.grpcHost(), server.getPort());
+        LOG.infof("KServe v2 / Triton gRPC listening on %s:%d (%s transport)", config.grpcHost(), server.getPort(),
+                transport.name().toLowerCase());
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -23,6 +23,10 @@ public interface InferenceConfig {
     @WithDefault("0.0.0.0")
     String grpcHost();
 
+    /** gRPC over Netty's native epoll transport where it loads (Linux x86-64); false: the JDK's NIO. */
+    @WithDefault("true")
+    boolean nativeTransport();
+
     /** Largest inbound gRPC message in bytes. */
     @WithDefault("268435456")
     int maxMessageBytes();
