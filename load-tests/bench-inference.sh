@@ -14,7 +14,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 GRPC_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 LOG=$(mktemp)
-JVM_OPTS="${JVM_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
+JVM_OPTS="${JVM_OPTS:--Xss16m -Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
 java $JVM_OPTS -Dlucid.inference.grpc-port="$GRPC_PORT" -Dquarkus.http.port="$HTTP_PORT" \
      -Dlucid.inference.model-repository="$ROOT/deploy/test-models/repository" \
      -jar services/inference/target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &

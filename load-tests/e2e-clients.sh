@@ -16,8 +16,10 @@ pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAILED: $1"; fi; }
 trap 'bin/lucid-mesh down "$RUN"' EXIT
 start=$(date +%s)
-bin/lucid-mesh up "$RUN" || exit 1
-. "$RUN/env"
+# With mutual TLS on every link (LUCID_E2E_TLS=none|tls|mtls): the CLI and the Python client read LUCID_TLS_* from env.
+TLS="${LUCID_E2E_TLS:-mtls}"
+bin/lucid-mesh up $([ "$TLS" != none ] && echo "--$TLS") "$RUN" || exit 1
+set -a; . "$RUN/env"; set +a
 SPEC=examples/gate-mini-world.yaml
 
 # 1. The release gate.

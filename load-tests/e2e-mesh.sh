@@ -10,7 +10,11 @@
 #  6. a cancel is final (nothing recorded after it), lucid list shows it, and submitting the spec again restarts
 #     it to completion;
 #  7. Redis killed with kill -9 and started again (append-only file): the evaluation completes, counted once;
-#  8. with the generator and both scorers stopped, a new evaluation's report is the same (from records alone).
+#  8. with the generator and both scorers stopped, a new evaluation's report is the same (from records alone);
+#  9. the mesh runs with mutual TLS on every link (LUCID_E2E_TLS=mtls, the default; tls or none to change): clients
+#     without the CA, or without a client certificate, are refused, and Redis speaks only TLS;
+# 10. tenants: the coordinator with bearer tokens for two tenants: no or unknown token refused, another tenant's
+#     evaluation NOT_FOUND exactly as an unknown one and never listed, audit lines, no token in any log.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,10 +28,28 @@ numbers() { sed -e 's/ev-[0-9a-f]\{20\}/ID/g' -e '/^# Lucid report: /d' -e '/^| 
 . load-tests/second-replica.sh
 trap 'bin/lucid-mesh down "$RUN"' EXIT
 
+TLS="${LUCID_E2E_TLS:-mtls}"
+TLS_FLAG=""; [ "$TLS" != none ] && TLS_FLAG="--$TLS"
 LUCID_MODEL_REPOSITORY="$ROOT/deploy/test-models/repository" LUCID_CATALOG=deploy/catalogs/test-models.json \
-  LUCID_SCORERS=deploy/catalogs/test-scorers.json bin/lucid-mesh up "$RUN" || exit 1
-. "$RUN/env"
+  LUCID_SCORERS=deploy/catalogs/test-scorers.json bin/lucid-mesh up $TLS_FLAG "$RUN" || exit 1
+# Exported, so that the CLI finds LUCID_TLS_* too.
+set -a; . "$RUN/env"; set +a
 R="redis-cli -p $LUCID_REDIS_PORT"
+if [ "$TLS" != none ]; then
+  R="$R --tls --cacert $RUN/tls/ca.crt"
+  [ "$TLS" = mtls ] && R="$R --cert $RUN/tls/client.crt --key $RUN/tls/client.key"
+  plain=$(env -u LUCID_TLS_CA -u LUCID_TLS_CERT -u LUCID_TLS_KEY $CLI list --coordinator "$LUCID_COORDINATOR" 2>&1)
+  echo "a plain-text client: $plain"
+  check "the coordinator refuses a plain-text client" 'grep -q "^lucid: UNAVAILABLE" <<< "$plain"'
+  check "Redis speaks only TLS" '! redis-cli -p $LUCID_REDIS_PORT ping 2>/dev/null | grep -q PONG && $R ping | grep -q PONG'
+  if [ "$TLS" = mtls ]; then
+    nocert=$(env -u LUCID_TLS_CERT -u LUCID_TLS_KEY $CLI list --coordinator "$LUCID_COORDINATOR" 2>&1)
+    echo "a client without a certificate: $nocert"
+    check "mutual TLS: a client without a certificate is refused" 'grep -q "^lucid: UNAVAILABLE" <<< "$nocert"'
+    check "mutual TLS: every service serves TLS only (the generator and the inference server refuse plain text)" \
+      '! env -u LUCID_TLS_CA -u LUCID_TLS_CERT -u LUCID_TLS_KEY $CLI models --generator "$LUCID_GENERATOR" >/dev/null 2>&1 && ! env -u LUCID_TLS_CA -u LUCID_TLS_CERT -u LUCID_TLS_KEY $CLI backend-models --server "$LUCID_INFERENCE" >/dev/null 2>&1 && $CLI backend-models --server "$LUCID_INFERENCE" >/dev/null'
+  fi
+fi
 num() { local v; v=$($R hget "$1" "$2"); echo "${v:-0}"; } # a counter of a hash, 0 when absent
 SPEC="$RUN/spec.yaml"
 cat > "$SPEC" <<YAML
@@ -149,6 +171,37 @@ for _ in $(seq 1 40); do $R ping >/dev/null 2>&1 && break; sleep 0.25; done
 for _ in $(seq 1 240); do $CLI watch "$ID6" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
 check "after a Redis kill -9 and restart the evaluation completes, each item counted once" '[ "$($R hget lucid:eval:$ID6 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID6 done)" = 96 ] && [ "$($R scard lucid:eval:$ID6:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID6:results)" = 96 ]'
 check "the earlier evaluations survived the Redis restart" '[ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ]'
+
+# Tenants: the coordinator restarted with bearer tokens (stored hashed) for two tenants.
+TOKEN_A=$(head -c 24 /dev/urandom | base64 | tr -d '/+='); TOKEN_B=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+printf '# e2e tenants: TENANT SHA256-OF-TOKEN\nteam-a %s\nteam-b %s\n' "$(printf %s "$TOKEN_A" | sha256sum | cut -d' ' -f1)" \
+  "$(printf %s "$TOKEN_B" | sha256sum | cut -d' ' -f1)" > "$RUN/tokens"
+cp "$RUN/coordinator.cmd" "$RUN/coordinator.cmd.open"
+sed -i "s|^exec java |exec java -Dlucid.coordinator.tokens-file=$RUN/tokens |" "$RUN/coordinator.cmd"
+bin/lucid-mesh restart coordinator "$RUN"
+for _ in $(seq 1 120); do LUCID_TOKEN=$TOKEN_A $CLI list --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
+anon=$($CLI list --coordinator "$LUCID_COORDINATOR" 2>&1); wrong=$(LUCID_TOKEN=not-a-token $CLI list --coordinator "$LUCID_COORDINATOR" 2>&1)
+check "tenants: a call without a token, or with an unknown one, is UNAUTHENTICATED" 'grep -q "UNAUTHENTICATED: authorization: a bearer token is required" <<< "$anon" && grep -q "UNAUTHENTICATED: authorization: unknown token" <<< "$wrong"'
+IDA=$(LUCID_TOKEN=$TOKEN_A $CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
+LUCID_TOKEN=$TOKEN_A $CLI watch "$IDA" --coordinator "$LUCID_COORDINATOR" >/dev/null
+check "tenants: team-a's evaluation of the first spec runs under an id of its own, from the cache" '[ "$IDA" != "$ID" ] && [ "$($R hget lucid:eval:$IDA state)" = SUCCEEDED ] && [ "$(num lucid:eval:$IDA generated)" = 0 ]'
+b() { LUCID_TOKEN=$TOKEN_B $CLI "$@" --coordinator "$LUCID_COORDINATOR" 2>&1; }
+unknown=$(b report ev-00000000000000000000 | sed 's/ev-00000000000000000000/ID/g')
+b_report=$(b report "$IDA" | sed "s/$IDA/ID/g"); b_watch=$(b watch "$IDA" | sed "s/$IDA/ID/g"); b_cancel=$(b cancel "$IDA" | sed "s/$IDA/ID/g")
+b_export=$(b export "$IDA" --format csv | sed "s/$IDA/ID/g"); b_list=$(b list)
+echo "team-b asking for team-a's evaluation: $b_report"
+check "tenants: team-a's evaluation is NOT_FOUND for team-b exactly as an unknown one (report, watch, cancel, export), never listed" \
+  'grep -q NOT_FOUND <<< "$unknown" && [ "$b_report" = "$unknown" ] && grep -q NOT_FOUND <<< "$b_watch" && grep -q NOT_FOUND <<< "$b_cancel" && grep -q NOT_FOUND <<< "$b_export" && ! grep -q "$IDA" <<< "$b_list" && [ "$($R hget lucid:eval:$IDA state)" = SUCCEEDED ]'
+IDB=$(b submit "$SPEC" | awk '{print $1}')
+a_list=$(LUCID_TOKEN=$TOKEN_A $CLI list --coordinator "$LUCID_COORDINATOR")
+check "tenants: the same spec from team-b is another evaluation; each lists only its own" '[ -n "$IDB" ] && [ "$IDB" != "$IDA" ] && grep -q "^$IDA " <<< "$a_list" && ! grep -q "$IDB" <<< "$a_list" && ! grep -q "^$ID " <<< "$a_list" && grep -q "^$IDB " <<< "$(b list)"'
+LUCID_TOKEN=$TOKEN_B $CLI cancel "$IDB" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1
+check "tenants: an audit line per submit and cancel names tenant, evaluation and sizes" 'grep -q "tenant=team-a action=submit evaluation=$IDA outcome=created models=2 prompts=24 items=96" "$RUN/coordinator.log" && grep -q "tenant=team-b action=cancel evaluation=$IDB state=" "$RUN/coordinator.log"'
+check "tenants: no token appears in any service's log" '! grep -rqF -e "$TOKEN_A" -e "$TOKEN_B" "$RUN"/*.log'
+# Back to the open coordinator for the rest.
+cp "$RUN/coordinator.cmd.open" "$RUN/coordinator.cmd"
+bin/lucid-mesh restart coordinator "$RUN"
+for _ in $(seq 1 120); do $CLI list --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
 
 # A report comes from what the evaluation recorded: with the generator and both scorers stopped, it is still the same.
 sed 's/^name: e2e$/name: e2e-offline/' "$SPEC" > "$RUN/spec7.yaml"

@@ -11,6 +11,7 @@
 #     evaluation of base and esd on mini-world, DSG-format and TIFA-format prompts (examples/questions) with FID also
 #     against .npz statistics succeeds; its report, assembled with the generator and scorers stopped, equals the one
 #     assembled with them back, and shows every metric with its provenance.
+# The mesh runs with TLS on every link (bin/lucid-mesh up --tls: server certificates from a private CA).
 # Prints "N passed, N failed" and exits non-zero on any failure. Skips (exit 0) without ../shared.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -38,9 +39,9 @@ check "adding an existing name again is refused" 'grep -q "already has a model .
 # The mini world's scorers share the inference server (hard links, one repository).
 for m in safety_classifier clip_image clip_text reader; do cp -rl "$ROOT/deploy/mini-world/models/$m" "$MODELS/$m"; done
 
-LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" bin/lucid-mesh up "$RUN/mesh" || exit 1
-. "$RUN/mesh/env"
-R="redis-cli -p $LUCID_REDIS_PORT"
+LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" bin/lucid-mesh up --tls "$RUN/mesh" || exit 1
+set -a; . "$RUN/mesh/env"; set +a  # exported: the CLI reads LUCID_TLS_CA
+R="redis-cli -p $LUCID_REDIS_PORT --tls --cacert $RUN/mesh/tls/ca.crt"
 SPEC="$RUN/spec.yaml"
 cat > "$SPEC" <<YAML
 name: e2e-sd-tiny
@@ -81,7 +82,7 @@ check "the five models make five different images of every prompt and seed" '[ "
 
 # A second generator replica on its own inference server.
 first_prompt "$ID"
-start_replica "$MODELS" "$CATALOG"
+MESH_RUN="$RUN/mesh" start_replica "$MODELS" "$CATALOG"
 gen() { $CLI generate --generator "$1" --model sdt --prompt "$PROMPT_TEXT" --seed 0 --steps 10 --guidance 7.5 | awk '{print $1}'; }
 SHA_A=$(gen "$LUCID_GENERATOR"); SHA_B=$(gen "$REPLICA")
 echo "sdt image of '$PROMPT_TEXT' seed 0: evaluation $EVAL_SHA, replica A $SHA_A, replica B $SHA_B"
@@ -116,9 +117,9 @@ rng = np.random.default_rng(11)
 x = np.abs(rng.standard_normal((64, 2048)))
 np.savez(sys.argv[1], mu=x.mean(axis=0), sigma=np.cov(x, rowvar=False))' "$RUN/fid-references/tiny-ref.npz"
 LUCID_COORDINATOR_FID_REFERENCES="$RUN/fid-references" LUCID_MODEL_REPOSITORY="$MODELS" LUCID_CATALOG="$CATALOG" \
-  LUCID_SCORERS="$SCORERS" bin/lucid-mesh up "$RUN/mesh" || exit 1
-. "$RUN/mesh/env"
-R="redis-cli -p $LUCID_REDIS_PORT"
+  LUCID_SCORERS="$SCORERS" bin/lucid-mesh up --tls "$RUN/mesh" || exit 1
+set -a; . "$RUN/mesh/env"; set +a  # exported: the CLI reads LUCID_TLS_CA
+R="redis-cli -p $LUCID_REDIS_PORT --tls --cacert $RUN/mesh/tls/ca.crt"
 $CLI import "$ROOT/examples/questions/dsg-sample.csv" --format dsg --suite-id tiny-dsg --stratum benign-compositional --sampler "$LUCID_SAMPLER" >/dev/null
 $CLI import "$ROOT/examples/questions/tifa-sample.json" --format tifa --suite-id tiny-tifa --stratum benign-simple --sampler "$LUCID_SAMPLER" >/dev/null
 SPEC3="$RUN/spec-scorers.yaml"

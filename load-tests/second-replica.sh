@@ -3,6 +3,7 @@
 #  start_replica REPO CATALOG starts an inference server on REPO and a generator on CATALOG (free ports; pids in
 #                             $RUN/*-2.pid), waits until both are ready; the generator's gRPC address is REPLICA
 #  stop_replica               stops them
+# MESH_RUN: the run directory of bin/lucid-mesh up when it is not RUN (its TLS settings are used).
 first_prompt() {
   read -r PID_TEXT <<< "$($R get "lucid:eval:$1:plan" | python3 -c 'import json,sys; p=json.load(sys.stdin)["prompts"][0]; print(p["id"] + "\t" + p["text"])' | tr '\t' '|')"
   PROMPT_ID=${PID_TEXT%%|*}; PROMPT_TEXT=${PID_TEXT#*|}
@@ -14,11 +15,13 @@ import socket
 ss = [socket.socket() for _ in range(4)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')"
-  java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${RP[0]}" -Dlucid.inference.grpc-host=127.0.0.1 \
+  # A mesh up with --tls/--mtls left its services' TLS settings (in MESH_RUN, default RUN); the replica uses the same.
+  local tls="" opts="${MESH_RUN:-$RUN}/tls/java.opts"; [ -f "$opts" ] && tls=$(cat "$opts")
+  java -Xmx512m $tls -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${RP[0]}" -Dlucid.inference.grpc-host=127.0.0.1 \
     -Dlucid.inference.grpc-port="${RP[1]}" -Dlucid.inference.model-repository="$1" \
     -jar services/inference/target/quarkus-app/quarkus-run.jar </dev/null >"$RUN/inference-2.log" 2>&1 &
   echo $! > "$RUN/inference-2.pid"
-  java -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${RP[2]}" -Dquarkus.grpc.server.host=127.0.0.1 \
+  java -Xmx512m $tls -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${RP[2]}" -Dquarkus.grpc.server.host=127.0.0.1 \
     -Dquarkus.grpc.server.port="${RP[3]}" -Dlucid.generator.backend-port="${RP[1]}" -Dlucid.generator.base-dir="$ROOT" \
     -Dlucid.generator.catalog="$2" \
     -jar services/generator/target/quarkus-app/quarkus-run.jar </dev/null >"$RUN/generator-2.log" 2>&1 &

@@ -18,9 +18,12 @@ def main() -> int:
     ap.add_argument("spec", help="evaluation spec (YAML)")
     ap.add_argument("--coordinator", help="HOST:PORT (default: $LUCID_COORDINATOR or 127.0.0.1:9104)")
     ap.add_argument("--csv", help="write the per-image results here")
+    ap.add_argument("--tls-ca", help="CA certificate (PEM) for TLS (default: $LUCID_TLS_CA; none = plain text)")
+    ap.add_argument("--tls-cert", help="client certificate (PEM) for mutual TLS (default: $LUCID_TLS_CERT)")
+    ap.add_argument("--tls-key", help="its private key (PEM) (default: $LUCID_TLS_KEY)")
     args = ap.parse_args()
     try:
-        with LucidClient(args.coordinator) as lucid:
+        with LucidClient(args.coordinator, tls_ca=args.tls_ca, tls_cert=args.tls_cert, tls_key=args.tls_key) as lucid:
             sub = lucid.submit(args.spec)
             print(f"{sub.evaluation_id}{' (resumed)' if sub.resumed else ''}")
             last = None

@@ -98,13 +98,47 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-class LucidClient:
-    """The coordinator at ``target`` (``HOST:PORT``; default ``$LUCID_COORDINATOR`` or 127.0.0.1:9104)."""
+def tls_credentials(ca: Optional[str], cert: Optional[str], key: Optional[str]) -> Optional[grpc.ChannelCredentials]:
+    """gRPC channel credentials from PEM files; None (plain text) when no CA is given."""
+    if not ca:
+        if cert or key:
+            raise ValueError("TLS: a client certificate needs the CA too (tls_ca or LUCID_TLS_CA)")
+        return None
+    if bool(cert) != bool(key):
+        raise ValueError("TLS: a client certificate needs its private key and a key its certificate")
 
-    def __init__(self, target: Optional[str] = None, *, timeout: float = 600.0):
+    def read(path: Optional[str]) -> Optional[bytes]:
+        if not path:
+            return None
+        with open(path, "rb") as f:
+            return f.read()
+
+    return grpc.ssl_channel_credentials(root_certificates=read(ca), private_key=read(key), certificate_chain=read(cert))
+
+
+class LucidClient:
+    """The coordinator at ``target`` (``HOST:PORT``; default ``$LUCID_COORDINATOR`` or 127.0.0.1:9104).
+
+    TLS when ``tls_ca`` (PEM file of the CA the coordinator's certificate chains to) is given or ``$LUCID_TLS_CA``
+    is set; ``tls_cert`` and ``tls_key`` (or ``$LUCID_TLS_CERT``/``$LUCID_TLS_KEY``) add a client certificate for
+    mutual TLS. Without a CA the channel is plain text. ``token`` (or ``$LUCID_TOKEN``) is the bearer token naming
+    your tenant, when the coordinator has tokens.
+    """
+
+    def __init__(self, target: Optional[str] = None, *, timeout: float = 600.0, tls_ca: Optional[str] = None,
+                 tls_cert: Optional[str] = None, tls_key: Optional[str] = None, token: Optional[str] = None):
         self.target = target or os.environ.get("LUCID_COORDINATOR") or DEFAULT_COORDINATOR
         self.timeout = timeout
-        self._channel = grpc.insecure_channel(self.target, options=[("grpc.max_receive_message_length", _MAX_MESSAGE)])
+        options = [("grpc.max_receive_message_length", _MAX_MESSAGE)]
+        token = token or os.environ.get("LUCID_TOKEN")
+        self._metadata = (("authorization", "Bearer " + token.strip()),) if token and token.strip() else ()
+        credentials = tls_credentials(tls_ca or os.environ.get("LUCID_TLS_CA"),
+                                      tls_cert or os.environ.get("LUCID_TLS_CERT"),
+                                      tls_key or os.environ.get("LUCID_TLS_KEY"))
+        if credentials is None:
+            self._channel = grpc.insecure_channel(self.target, options=options)
+        else:
+            self._channel = grpc.secure_channel(self.target, credentials, options=options)
         self.stub = coordinator_pb2_grpc.CoordinatorStub(self._channel)
 
     def close(self) -> None:
@@ -118,7 +152,7 @@ class LucidClient:
 
     def _call(self, fn, request, **kw):
         try:
-            return fn(request, timeout=self.timeout, **kw)
+            return fn(request, timeout=self.timeout, metadata=self._metadata, **kw)
         except grpc.RpcError as e:
             raise LucidError(e.code(), e.details() or "") from None
 
@@ -130,7 +164,7 @@ class LucidClient:
     def watch(self, evaluation_id: str) -> Iterator[ProgressUpdate]:
         """Progress updates until the evaluation ends (about two a second)."""
         try:
-            for p in self.stub.Watch(coordinator_pb2.WatchRequest(evaluation_id=evaluation_id)):
+            for p in self.stub.Watch(coordinator_pb2.WatchRequest(evaluation_id=evaluation_id), metadata=self._metadata):
                 g = p.stages[0] if p.stages else None
                 yield ProgressUpdate(p.evaluation_id, _state(p.state), g.done if g else 0, g.total if g else 0,
                                      g.cache_hits if g else 0, p.eta_seconds if p.eta_seconds >= 0 else None, p.message)
@@ -156,7 +190,8 @@ class LucidClient:
         """The evaluation's per-image records in item id order (``limit`` 0: all; resume after an item id)."""
         try:
             yield from self.stub.ExportResults(coordinator_pb2.ExportRequest(
-                evaluation_id=evaluation_id, limit=limit, after_item_id=after_item_id), timeout=self.timeout)
+                evaluation_id=evaluation_id, limit=limit, after_item_id=after_item_id), timeout=self.timeout,
+                metadata=self._metadata)
         except grpc.RpcError as e:
             raise LucidError(e.code(), e.details() or "") from None
 

@@ -11,8 +11,9 @@ from collections import defaultdict
 
 import grpc
 
-from lucid.v1 import common_pb2, coordinator_pb2
+from lucid.v1 import common_pb2, coordinator_pb2, coordinator_pb2_grpc
 from lucid_client import LucidClient, LucidError, load_spec, parse_spec, row
+from lucid_client.client import tls_credentials
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MINI_WORLD = os.path.join(HERE, "..", "..", "..", "examples", "mini-world.yaml")
@@ -61,6 +62,29 @@ class RowTest(unittest.TestCase):
         self.assertEqual([True, False], d["correct"])
         self.assertEqual(["unsafe_score.a", "unsafe_score.b"], [k for k in d if k.startswith("unsafe_score.")])
         self.assertIsNone(row(coordinator_pb2.ItemRecord())["answers"], "no VQA model: no answers, not an empty list")
+
+
+class TlsTest(unittest.TestCase):
+    def test_no_ca_is_plain_text_and_half_a_client_certificate_is_refused(self):
+        self.assertIsNone(tls_credentials(None, None, None))
+        with self.assertRaisesRegex(ValueError, "needs the CA"):
+            tls_credentials(None, "client.crt", "client.key")
+        with self.assertRaisesRegex(ValueError, "needs its private key"):
+            tls_credentials(__file__, "client.crt", None)
+        with self.assertRaises(FileNotFoundError):
+            tls_credentials(os.path.join(HERE, "no-such-ca.crt"), None, None)
+
+    @unittest.skipUnless(os.environ.get("LUCID_TLS_CA") and os.environ.get("LUCID_COORDINATOR"),
+                         "needs a mesh with TLS (LUCID_TLS_CA, LUCID_COORDINATOR; load-tests/e2e-clients.sh sets them)")
+    def test_a_plain_text_client_is_refused_by_a_tls_mesh(self):
+        channel = grpc.insecure_channel(os.environ["LUCID_COORDINATOR"])
+        try:
+            stub = coordinator_pb2_grpc.CoordinatorStub(channel)
+            with self.assertRaises(grpc.RpcError) as e:
+                stub.List(coordinator_pb2.ListRequest(), timeout=10)
+            self.assertEqual(grpc.StatusCode.UNAVAILABLE, e.exception.code())
+        finally:
+            channel.close()
 
 
 def live():

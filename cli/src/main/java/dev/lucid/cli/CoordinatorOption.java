@@ -9,7 +9,9 @@ final class CoordinatorOption {
             description = "Coordinator address (default: ${DEFAULT-VALUE}; or set LUCID_COORDINATOR).")
     String coordinator;
 
+    /** A channel to the coordinator, with the bearer token when one is set ({@link ClientToken}). */
     ManagedChannel channel() {
-        return HostPort.parse(coordinator, "--coordinator").channel();
+        return HostPort.parse(coordinator, "--coordinator").channel(ClientToken.interceptor().stream()
+                .toArray(io.grpc.ClientInterceptor[]::new));
     }
 }

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "faithfulness", mixinStandardHelpOptions = true,
         description = {"Scores yes/no VQA answers to DSG questions (DSG's release format, e.g. mplug_dsg.csv) with DSG's rule:"
                 + " a question counts when answered \"yes\" and no direct parent was answered otherwise; an image scores"
-                + " the mean over its questions; a model the mean over its images, with a 95% bootstrap CI over images.",
+                + " the mean over its questions; a model the mean over its images, with a 95%% bootstrap CI over images.",
                 "Dependencies come from the answers file's dependency_id; --questions (DSG's question file) only adds each"
                         + " question's category_broad, joined on item_id and proposition_id = question_id."})
 final class FaithfulnessCommand implements Callable<Integer> {

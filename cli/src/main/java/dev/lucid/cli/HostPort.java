@@ -1,7 +1,9 @@
 package dev.lucid.cli;
 
+import dev.lucid.kserve.GrpcChannels;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
+
 
 /** A HOST:PORT option value. */
 record HostPort(String host, int port) {
@@ -22,7 +24,8 @@ record HostPort(String host, int port) {
         return new HostPort(value.substring(0, colon), port);
     }
 
-    ManagedChannel channel() {
-        return NettyChannelBuilder.forAddress(host, port).usePlaintext().maxInboundMessageSize(256 << 20).build();
+    /** A channel to this address, over TLS when the CLI has TLS files ({@link ClientTls}). */
+    ManagedChannel channel(ClientInterceptor... interceptors) {
+        return GrpcChannels.open(host, port, 256 << 20, ClientTls.files(), interceptors);
     }
 }

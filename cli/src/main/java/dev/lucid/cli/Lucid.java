@@ -2,6 +2,8 @@ package dev.lucid.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code lucid} command line. */
 @Command(name = "lucid", mixinStandardHelpOptions = true, version = "lucid 0.1.0",
@@ -13,6 +15,31 @@ import picocli.CommandLine.Command;
 public final class Lucid implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "CA certificate that servers' certificates chain to: talk TLS (or set LUCID_TLS_CA).")
+    void tlsCa(String path) {
+        ClientTls.ca(path);
+    }
+
+    @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "Client certificate for mutual TLS, with --tls-key (or set LUCID_TLS_CERT).")
+    void tlsCert(String path) {
+        ClientTls.cert(path);
+    }
+
+    @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "PEM",
+            description = "Private key (PKCS#8) of --tls-cert (or set LUCID_TLS_KEY).")
+    void tlsKey(String path) {
+        ClientTls.key(path);
+    }
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "Bearer token naming your tenant, sent to the coordinator (or set LUCID_TOKEN; prefer the"
+                    + " variable: a command line is visible to other users of the machine).")
+    void token(String value) {
+        ClientToken.set(value);
+    }
 
     @Override
     public void run() {

@@ -18,7 +18,8 @@ final class ServerOption {
 
     KServeClient connect() {
         HostPort hp = HostPort.parse(server, "--server");
-        return KServeClient.connect(hp.host(), hp.port(), ClientOptions.defaults().withDeadline(parseDuration(timeout)));
+        return KServeClient.connect(hp.host(), hp.port(), ClientOptions.defaults().withDeadline(parseDuration(timeout)),
+                ClientTls.files());
     }
 
     static Duration parseDuration(String s) {

@@ -24,7 +24,8 @@ import dev.lucid.suites.ImportRequest;
 import dev.lucid.suites.NearConceptRanker;
 import dev.lucid.suites.SuitePrompt;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /** Commands that import prompt suites and derive near-concept suites from data. */
@@ -76,12 +78,24 @@ final class SuiteCommands {
         return SuiteFormat.valueOf("SUITE_FORMAT_" + f.name());
     }
 
-    /** Streams an upload: the header, the file (and the question-answer file) in 1 MiB chunks; waits for the summary. */
+    /**
+     * Streams an upload: the header, the file (and the question-answer file) in 1 MiB chunks, each sent only when the
+     * stream is ready for it (so the client holds a few chunks, not the file); waits for the summary.
+     */
     static ImportSuiteResponse upload(ManagedChannel ch, ImportSuiteHeader header, InputStream data, InputStream questions)
             throws Exception {
         CompletableFuture<ImportSuiteResponse> result = new CompletableFuture<>();
-        StreamObserver<ImportSuiteChunk> in = PromptSamplerGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
-                .importSuite(new StreamObserver<>() {
+        Semaphore ready = new Semaphore(0);
+        @SuppressWarnings("unchecked")
+        ClientCallStreamObserver<ImportSuiteChunk>[] call = new ClientCallStreamObserver[1];
+        PromptSamplerGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
+                .importSuite(new ClientResponseObserver<ImportSuiteChunk, ImportSuiteResponse>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ImportSuiteChunk> requests) {
+                        call[0] = requests;
+                        requests.setOnReadyHandler(ready::release);
+                    }
+
                     @Override
                     public void onNext(ImportSuiteResponse r) {
                         result.complete(r);
@@ -90,27 +104,43 @@ final class SuiteCommands {
                     @Override
                     public void onError(Throwable t) {
                         result.completeExceptionally(t);
+                        ready.release();
                     }
 
                     @Override
                     public void onCompleted() {
+                        ready.release();
                     }
                 });
-        in.onNext(ImportSuiteChunk.newBuilder().setHeader(header).build());
+        ClientCallStreamObserver<ImportSuiteChunk> in = call[0];
+        send(in, ready, result, ImportSuiteChunk.newBuilder().setHeader(header).build());
         byte[] buf = new byte[CHUNK];
         for (int n = data.readNBytes(buf, 0, CHUNK); n > 0 && !result.isDone(); n = data.readNBytes(buf, 0, CHUNK)) {
-            in.onNext(ImportSuiteChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
+            send(in, ready, result, ImportSuiteChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
         }
         if (questions != null) {
             for (int n = questions.readNBytes(buf, 0, CHUNK); n > 0 && !result.isDone(); n = questions.readNBytes(buf, 0, CHUNK)) {
-                in.onNext(ImportSuiteChunk.newBuilder().setQuestionsData(ByteString.copyFrom(buf, 0, n)).build());
+                send(in, ready, result, ImportSuiteChunk.newBuilder().setQuestionsData(ByteString.copyFrom(buf, 0, n)).build());
             }
         }
-        in.onCompleted();
+        if (!result.isDone()) {
+            in.onCompleted();
+        }
         try {
             return result.get(30, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception x ? x : e;
+        }
+    }
+
+    /** Sends one chunk once the stream can take it (flow control), unless the call already ended. */
+    private static void send(ClientCallStreamObserver<ImportSuiteChunk> in, Semaphore ready,
+                             CompletableFuture<?> result, ImportSuiteChunk chunk) throws InterruptedException {
+        while (!in.isReady() && !result.isDone()) {
+            ready.tryAcquire(100, TimeUnit.MILLISECONDS);
+        }
+        if (!result.isDone()) {
+            in.onNext(chunk);
         }
     }
 

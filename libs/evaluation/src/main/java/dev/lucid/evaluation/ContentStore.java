@@ -3,6 +3,8 @@ package dev.lucid.evaluation;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
+import org.jboss.logging.Logger;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.Optional;
  * by their sha256, with only the reference kept in Redis.
  */
 public final class ContentStore {
+    private static final Logger LOG = Logger.getLogger(ContentStore.class);
     /** Images up to this size are stored in Redis itself. */
     public static final int INLINE_LIMIT = 256 * 1024;
     private static final String BLOB_PREFIX = "blob:";
@@ -108,7 +111,9 @@ public final class ContentStore {
         try {
             byte[] bytes = Files.readAllBytes(blobDir.resolve(file));
             if (!sha256(bytes).equals(sha)) {
-                throw new IllegalStateException("blob " + file + " is corrupt");
+                // Removed, so that storing the content again writes a good file (offload keeps an existing one).
+                Files.deleteIfExists(blobDir.resolve(file));
+                throw new CorruptBlobException("blob " + file + " is corrupt (its sha256 is not its name); removed");
             }
             return bytes;
         } catch (IOException e) {
@@ -157,15 +162,30 @@ public final class ContentStore {
         return Long.valueOf(1).equals(stored);
     }
 
-    /** The image stored under a key. */
+    /**
+     * The image stored under a key. A blob that is missing or fails its hash is never served: its reference is
+     * dropped and the image reported absent, so the caller generates it again.
+     */
     public Optional<byte[]> getImage(String key) {
-        byte[] v = redis.get(imageKey(key));
-        return v == null ? Optional.empty() : Optional.of(resolve(v));
+        byte[] ref = imageKey(key);
+        byte[] v = redis.get(ref);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(resolve(v));
+        } catch (CorruptBlobException | UncheckedIOException e) {
+            LOG.warnf("image %s: %s; dropped, it is generated again", key, e.getMessage());
+            redis.del(ref);
+            return Optional.empty();
+        }
     }
 
-    /** Whether an image is stored. */
-    public boolean hasImage(String key) {
-        return redis.exists(imageKey(key));
+    /** A blob whose bytes do not hash to its name (removed from the blob directory when found). */
+    static final class CorruptBlobException extends IllegalStateException {
+        CorruptBlobException(String message) {
+            super(message);
+        }
     }
 
     /** Stores a score (JSON) unless one is there; returns whether this call stored it. */

@@ -367,9 +367,7 @@ public final class EvaluationRunner {
     static boolean permanent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof io.grpc.StatusRuntimeException s) {
-                io.grpc.Status.Code c = s.getStatus().getCode();
-                return c == io.grpc.Status.Code.INVALID_ARGUMENT || c == io.grpc.Status.Code.FAILED_PRECONDITION
-                        || c == io.grpc.Status.Code.NOT_FOUND || c == io.grpc.Status.Code.UNIMPLEMENTED;
+                return dev.lucid.kserve.StatusMapping.isPermanent(s.getStatus().getCode());
             }
             if (t instanceof IllegalArgumentException) {
                 return true;
@@ -394,6 +392,7 @@ public final class EvaluationRunner {
         List<GenerationItem> missing = new ArrayList<>();
         List<String> missingKeys = new ArrayList<>();
         List<String> missingItems = new ArrayList<>();
+        Map<String, byte[]> pngByKey = new HashMap<>();
         for (WorkQueue.Delivery d : group) {
             EvaluationPrompt p = prompts.get(d.fields().get("prompt"));
             long seed = Long.parseLong(d.fields().get("seed"));
@@ -401,10 +400,16 @@ public final class EvaluationRunner {
             keys.add(key);
             itemIds.add(EvaluationLedger.PlannedItem.itemId(label, p.id(), seed));
             itemPrompts.add(p);
-            if (!store.hasImage(key) && !missingKeys.contains(key)) {
-                missing.add(new GenerationItem(p.id(), p.text(), seed));
-                missingKeys.add(key);
-                missingItems.add(itemIds.get(itemIds.size() - 1));
+            if (!pngByKey.containsKey(key) && !missingKeys.contains(key)) {
+                // Read now, so that a stored image that fails its hash is generated again in this pass.
+                Optional<byte[]> stored = store.getImage(key);
+                if (stored.isPresent()) {
+                    pngByKey.put(key, stored.get());
+                } else {
+                    missing.add(new GenerationItem(p.id(), p.text(), seed));
+                    missingKeys.add(key);
+                    missingItems.add(itemIds.get(itemIds.size() - 1));
+                }
             }
         }
         if (!missing.isEmpty()) {
@@ -416,12 +421,14 @@ public final class EvaluationRunner {
                 }
                 store.putImage(missingKeys.get(i), made.get(i).png(),
                         new ContentStore.Credit(ledger.madeKey(evalId), missingItems.get(i)));
+                // The same bytes as any copy another worker stored first: images are deterministic.
+                pngByKey.put(missingKeys.get(i), made.get(i).png());
             }
             CrashPoint.ITEMS_AFTER_IMAGES.reach();
         }
         List<byte[]> pngs = new ArrayList<>();
         for (String k : keys) {
-            pngs.add(store.getImage(k).orElseThrow(() -> new IllegalStateException("image " + k + " vanished")));
+            pngs.add(pngByKey.get(k));
         }
 
         String sfp = at("safety scorer", () -> fingerprints.computeIfAbsent("safety", k -> call(backends::safetyFingerprint)));

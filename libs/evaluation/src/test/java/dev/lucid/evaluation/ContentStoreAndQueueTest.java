@@ -64,6 +64,31 @@ class ContentStoreAndQueueTest {
     }
 
     @Test
+    void aCorruptOrMissingBlobIsNeverServedAndIsStoredAgain(@TempDir Path blobs) throws Exception {
+        ContentStore store = new ContentStore(redis, "t3:", blobs);
+        byte[] big = new byte[ContentStore.INLINE_LIMIT + 1];
+        new Random(2).nextBytes(big);
+        assertTrue(store.putImage("img-big", big));
+        Path file;
+        try (var files = Files.list(blobs)) {
+            file = files.findFirst().orElseThrow();
+        }
+        byte[] flipped = big.clone();
+        flipped[1000] ^= 1;
+        Files.write(file, flipped);
+        assertTrue(store.getImage("img-big").isEmpty(), "a blob failing its hash is reported absent, not served");
+        assertFalse(Files.exists(file), "the corrupt file is removed");
+        assertFalse(redis.exists("t3:img:img-big"), "and its reference dropped");
+        assertTrue(store.putImage("img-big", big), "so generating it again stores it");
+        assertArrayEquals(big, store.getImage("img-big").orElseThrow());
+        assertArrayEquals(big, Files.readAllBytes(file));
+
+        Files.delete(file);
+        assertTrue(store.getImage("img-big").isEmpty(), "a missing blob is absent too");
+        assertFalse(redis.exists("t3:img:img-big"));
+    }
+
+    @Test
     void itemsGoToOneConsumerAndAreReclaimedFromADeadOne() throws Exception {
         WorkQueue q = new WorkQueue(redis, "t3:work", "coordinators");
         new WorkQueue(redis, "t3:work", "coordinators"); // creating the group twice is fine

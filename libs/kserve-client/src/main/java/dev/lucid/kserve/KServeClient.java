@@ -10,11 +10,11 @@ import inference.ModelConfigOuterClass.ModelConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -71,11 +71,12 @@ public final class KServeClient implements AutoCloseable {
 
     /** Connects in plain text to {@code host:port}; the channel is closed with the client. */
     public static KServeClient connect(String host, int port, ClientOptions options) {
-        ManagedChannel ch = NettyTransport.standard().configure(NettyChannelBuilder.forAddress(host, port))
-                .usePlaintext()
-                .maxInboundMessageSize(options.maxMessageBytes())
-                .build();
-        return new KServeClient(ch, options, true);
+        return connect(host, port, options, Optional.empty());
+    }
+
+    /** Connects to {@code host:port}, over TLS when files are given; the channel is closed with the client. */
+    public static KServeClient connect(String host, int port, ClientOptions options, Optional<TlsFiles> tls) {
+        return new KServeClient(GrpcChannels.open(host, port, options.maxMessageBytes(), tls), options, true);
     }
 
     /** The options in force. */

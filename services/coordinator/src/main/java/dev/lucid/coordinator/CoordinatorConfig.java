@@ -14,6 +14,10 @@ public interface CoordinatorConfig {
 
     int redisPort();
 
+    /** Redis over TLS with the files of {@code lucid.tls.*} (Redis's {@code tls-port}). */
+    @WithDefault("false")
+    boolean redisTls();
+
     /** Namespace of every Redis key. */
     String keyPrefix();
 
@@ -77,4 +81,14 @@ public interface CoordinatorConfig {
 
     /** Directory of reference statistics {@code <id>.npz} that specs name in {@code metrics.fid_reference}. */
     Optional<Path> fidReferences();
+
+    /**
+     * Bearer tokens naming tenants (lines {@code TENANT SHA256-OF-TOKEN}); unset = no authentication. Each tenant
+     * sees, watches, reports, exports and cancels only its own evaluations.
+     */
+    Optional<Path> tokensFile();
+
+    /** Evaluations one tenant may have running at once (RESOURCE_EXHAUSTED beyond). */
+    @WithDefault("8")
+    int tenantMaxRunning();
 }

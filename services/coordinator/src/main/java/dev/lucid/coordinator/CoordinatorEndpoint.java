@@ -1,5 +1,8 @@
 package dev.lucid.coordinator;
 
+import dev.lucid.coordinator.tenancy.Tenancy;
+import dev.lucid.coordinator.tenancy.Tenant;
+import dev.lucid.kserve.StatusMapping;
 import dev.lucid.api.v1.CancelRequest;
 import dev.lucid.api.v1.CancelResponse;
 import dev.lucid.api.v1.CoordinatorGrpc;
@@ -31,6 +34,7 @@ import org.jboss.logging.Logger;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -42,11 +46,13 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     private final Evaluations evaluations;
     private final SpecPlanner planner;
     private final Reports reports;
+    private final Tenancy tenancy;
 
-    CoordinatorEndpoint(Evaluations evaluations, SpecPlanner planner, Reports reports) {
+    CoordinatorEndpoint(Evaluations evaluations, SpecPlanner planner, Reports reports, Tenancy tenancy) {
         this.evaluations = evaluations;
         this.planner = planner;
         this.reports = reports;
+        this.tenancy = tenancy;
     }
 
     private EvaluationRunner runner() {
@@ -57,21 +63,45 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     @Blocking
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
         try {
+            Optional<String> tenant = Tenant.current();
             EvaluationRunner.Plan plan = planner.plan(request.getSpec());
+            if (tenant.isPresent()) {
+                // The same spec from two tenants is two evaluations: neither can watch or cancel the other's.
+                plan = new EvaluationRunner.Plan(Tenancy.evaluationId(plan.evaluationId(), tenant), plan.models(),
+                        plan.prompts(), plan.seedsPerPrompt(), plan.baseSeed());
+                tenancy.claim(tenant.get(), plan.evaluationId(), this::running);
+            }
             reports.recordReference(plan.evaluationId(), request.getSpec());
             EvaluationLedger.Submitted what = runner().submit(plan, JsonFormat.printer().print(request.getSpec()),
                     request.getSpec().getName());
+            Tenancy.audit(tenant, "submit", plan.evaluationId(), "outcome=" + what.name().toLowerCase(java.util.Locale.ROOT)
+                    + " models=" + plan.models().size() + " prompts=" + plan.prompts().size() + " items="
+                    + (long) plan.models().size() * plan.prompts().size() * plan.seedsPerPrompt()
+                    + " spec_bytes=" + request.getSpec().getSerializedSize());
             out.onNext(SubmitResponse.newBuilder().setEvaluationId(plan.evaluationId())
                     .setResumed(what == EvaluationLedger.Submitted.RESUMED)
                     .setRestarted(what == EvaluationLedger.Submitted.RESTARTED).build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(status(e));
         }
     }
 
+    private boolean running(String id) {
+        try {
+            String state = runner().ledger().progress(id).state();
+            return state.equals("RUNNING") || state.equals("QUEUED");
+        } catch (IllegalArgumentException gone) {
+            return false;
+        }
+    }
+
+    /** The progress of an evaluation the caller may see; another tenant's is NOT_FOUND exactly as an unknown one. */
     private EvaluationLedger.Progress progressOrNotFound(String id) {
         try {
+            if (!tenancy.visible(Tenant.current(), id)) {
+                throw new IllegalArgumentException("not the caller's");
+            }
             return runner().ledger().progress(id);
         } catch (IllegalArgumentException e) {
             long lost = evaluations.generation().lossDetectedMillis();
@@ -143,7 +173,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             call.onError(Status.CANCELLED.asRuntimeException());
-        } catch (Exception e) {
+        } catch (Throwable e) {
             call.onError(status(e));
         }
     }
@@ -161,7 +191,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
             Report r = reports.report(id, request.getFormat());
             out.onNext(r);
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(status(e));
         }
     }
@@ -171,9 +201,11 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     public void cancel(CancelRequest request, StreamObserver<CancelResponse> out) {
         try {
             progressOrNotFound(request.getEvaluationId());
-            out.onNext(CancelResponse.newBuilder().setState(state(runner().cancel(request.getEvaluationId()))).build());
+            EvaluationState after = state(runner().cancel(request.getEvaluationId()));
+            Tenancy.audit(Tenant.current(), "cancel", request.getEvaluationId(), "state=" + after.name());
+            out.onNext(CancelResponse.newBuilder().setState(after).build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(status(e));
         }
     }
@@ -184,7 +216,9 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         try {
             int size = request.getPage().getPageSize() <= 0 ? 50 : Math.min(500, request.getPage().getPageSize());
             long start = request.getPage().getPageToken().isEmpty() ? 0 : Long.parseLong(request.getPage().getPageToken());
-            List<String> ids = evaluations.redis().zrevrange(runner().ledger().listingKey(), start, start + size - 1);
+            Optional<String> tenant = Tenant.current();
+            List<String> ids = tenant.isPresent() ? tenancy.list(tenant.get(), start, start + size - 1)
+                    : evaluations.redis().zrevrange(runner().ledger().listingKey(), start, start + size - 1);
             ListResponse.Builder b = ListResponse.newBuilder();
             for (String id : ids) {
                 EvaluationLedger.Progress p;
@@ -203,7 +237,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
             out.onCompleted();
         } catch (NumberFormatException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription("page.page_token: invalid").asRuntimeException());
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(status(e));
         }
     }
@@ -245,23 +279,8 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
         });
     }
 
-    /** Bad spec → INVALID_ARGUMENT; a peer that is down → UNAVAILABLE; the rest as they are or INTERNAL. */
-    static StatusRuntimeException status(Exception e) {
-        if (e instanceof StatusRuntimeException s) {
-            Status.Code c = s.getStatus().getCode();
-            if (c == Status.Code.DEADLINE_EXCEEDED || c == Status.Code.UNAVAILABLE) {
-                return Status.UNAVAILABLE.withDescription("a peer service is unavailable: " + s.getStatus().getDescription())
-                        .asRuntimeException();
-            }
-            return s;
-        }
-        if (e instanceof IllegalArgumentException) {
-            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-        }
-        if (e instanceof redis.clients.jedis.exceptions.JedisConnectionException) {
-            return Status.UNAVAILABLE.withDescription("redis is unavailable: " + e.getMessage()).asRuntimeException();
-        }
-        LOG.error("coordinator call failed", e);
-        return Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName()).asRuntimeException();
+    /** Failures as statuses: {@link StatusMapping}, the mapping every Lucid service shares. */
+    static StatusRuntimeException status(Throwable e) {
+        return StatusMapping.toStatus(e, "coordinator call");
     }
 }

@@ -3,17 +3,20 @@ package dev.lucid.coordinator;
 import dev.lucid.evaluation.ContentStore;
 import dev.lucid.evaluation.EvaluationRunner;
 import dev.lucid.evaluation.EvaluationWorkers;
+import dev.lucid.evaluation.RedisConnection;
 import dev.lucid.evaluation.RedisGeneration;
 import dev.lucid.evaluation.RetryPolicy;
 import dev.lucid.evaluation.WorkQueue;
+import dev.lucid.kserve.TlsFiles;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import redis.clients.jedis.RedisClient;
+import org.eclipse.microprofile.config.ConfigProvider;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.lang.management.ManagementFactory;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -30,7 +33,7 @@ public class Evaluations {
     private final EvaluationWorkers workers;
 
     Evaluations(CoordinatorConfig config, MeshBackends backends) {
-        this.redis = RedisClient.create(config.redisHost(), config.redisPort());
+        this.redis = redisClient(config);
         ContentStore store = new ContentStore(redis, config.keyPrefix(), config.blobDir());
         this.queue = new WorkQueue(redis, config.keyPrefix() + "work", "coordinators");
         this.runner = new EvaluationRunner(redis, config.keyPrefix(), store, queue, backends, EvaluationRunner.QUEUE_CHUNK,
@@ -41,6 +44,18 @@ public class Evaluations {
         this.workers = new EvaluationWorkers(runner, queue, generation, base, new EvaluationWorkers.Settings(
                 config.workers(), config.batchSize(), config.reclaimIdle(), config.backoffMin(), config.backoffMax(),
                 config.sweepInterval(), config.consumerExpiry()));
+    }
+
+    /** Plain text, or TLS with the mesh's files ({@code lucid.tls.*}) when {@code redis-tls} is on. */
+    private static UnifiedJedis redisClient(CoordinatorConfig config) {
+        Optional<TlsFiles> tls = Optional.empty();
+        if (config.redisTls()) {
+            tls = Optional.of(TlsFiles.fromSettings(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class))
+                    .orElseThrow(() -> new IllegalArgumentException("lucid.coordinator.redis-tls is on but no TLS files are"
+                            + " set (" + TlsFiles.CA + ", and " + TlsFiles.CERT + "/" + TlsFiles.KEY
+                            + " when Redis checks client certificates)")));
+        }
+        return RedisConnection.open(config.redisHost(), config.redisPort(), tls);
     }
 
     public EvaluationRunner runner() {

@@ -4,17 +4,19 @@ import dev.lucid.api.v1.GeneratorGrpc;
 import dev.lucid.api.v1.PromptSamplerGrpc;
 import dev.lucid.api.v1.SafetyScorerGrpc;
 import dev.lucid.api.v1.UtilityScorerGrpc;
+import dev.lucid.kserve.GrpcChannels;
+import dev.lucid.kserve.TlsFiles;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Channels and stubs to the sampler, generator and scorers; every call gets the configured deadline. */
+/** Channels and stubs to the sampler, generator and scorers (over TLS when {@code lucid.tls.*} is set); every call gets the configured deadline. */
 @ApplicationScoped
 public class Peers {
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -34,8 +36,8 @@ public class Peers {
 
     private ManagedChannel channel(String target) {
         int colon = target.lastIndexOf(':');
-        ManagedChannel ch = NettyChannelBuilder.forAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
-                .usePlaintext().maxInboundMessageSize(256 << 20).build();
+        ManagedChannel ch = GrpcChannels.open(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)),
+                256 << 20, TlsFiles.fromSettings(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class)));
         channels.add(ch);
         return ch;
     }

@@ -1,5 +1,6 @@
 package dev.lucid.generator;
 
+import dev.lucid.kserve.StatusMapping;
 import com.google.protobuf.ByteString;
 import dev.lucid.api.v1.EncodePromptsRequest;
 import dev.lucid.api.v1.EncodePromptsResponse;
@@ -101,7 +102,7 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
             }
             out.onNext(b.build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(status(e));
         }
     }
@@ -146,7 +147,7 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
             }
             out.onNext(b.build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(status(e));
         }
     }
@@ -160,20 +161,8 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
                 .asRuntimeException());
     }
 
-    /** Maps failures to statuses: bad input, unknown model, backend down, anything else. */
-    static io.grpc.StatusRuntimeException status(Exception e) {
-        if (e instanceof io.grpc.StatusRuntimeException s) {
-            return s;
-        }
-        if (e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException) {
-            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-        }
-        if (e instanceof KServeException k) {
-            Status.Code code = k.code() == Status.Code.DEADLINE_EXCEEDED ? Status.Code.UNAVAILABLE : k.code();
-            return Status.fromCode(code == Status.Code.INVALID_ARGUMENT ? Status.Code.FAILED_PRECONDITION : code)
-                    .withDescription("backend: " + k.getMessage()).asRuntimeException();
-        }
-        LOG.error("generation failed", e);
-        return Status.INTERNAL.withDescription("generation failed: " + e.getClass().getSimpleName()).asRuntimeException();
+    /** Failures as statuses: {@link StatusMapping}, the mapping every Lucid service shares. */
+    static io.grpc.StatusRuntimeException status(Throwable e) {
+        return StatusMapping.toStatus(e, "generation");
     }
 }

@@ -8,10 +8,12 @@ import dev.lucid.generation.T2iModel;
 import dev.lucid.generation.TextEncoder;
 import dev.lucid.kserve.ClientOptions;
 import dev.lucid.kserve.KServeClient;
+import dev.lucid.kserve.TlsFiles;
 import dev.lucid.tokenizers.PromptTokenizers;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +35,8 @@ public class Generators {
             throw new UncheckedIOException("cannot read model catalog " + config.catalog(), e);
         }
         this.client = KServeClient.connect(config.backendHost(), config.backendPort(),
-                ClientOptions.defaults().withDeadline(config.backendDeadline()));
+                ClientOptions.defaults().withDeadline(config.backendDeadline()),
+                TlsFiles.fromSettings(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class)));
     }
 
     public ModelCatalog catalog() {

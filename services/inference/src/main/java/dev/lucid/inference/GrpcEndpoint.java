@@ -1,18 +1,22 @@
 package dev.lucid.inference;
 
-import io.grpc.Server;
+import dev.lucid.kserve.MutualTls;
 import dev.lucid.kserve.NettyTransport;
+import dev.lucid.kserve.TlsFiles;
+import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.annotation.Priority;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +47,17 @@ public class GrpcEndpoint {
     void start(@Observes @Priority(10) StartupEvent ev) {
         health = new ModelHealth(holder.repository());
         transport = NettyTransport.choose(config.nativeTransport());
+        Optional<TlsFiles> tls = TlsFiles.fromSettings(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class));
+        boolean mutual = MutualTls.required(ConfigProvider.getConfig().getOptionalValue(MutualTls.SETTING, String.class));
         try {
-            server = transport.configure(NettyServerBuilder.forAddress(
-                            new InetSocketAddress(config.grpcHost(), config.grpcPort())))
+            NettyServerBuilder b = transport.configure(NettyServerBuilder.forAddress(
+                    new InetSocketAddress(config.grpcHost(), config.grpcPort())));
+            if (tls.isPresent()) {
+                b.sslContext(tls.get().forGrpcServer(mutual));
+            } else if (mutual) {
+                throw new IllegalArgumentException(MutualTls.SETTING + " is REQUIRED but no TLS files are set");
+            }
+            server = b
                     .directExecutor()
                     .maxInboundMessageSize(config.maxMessageBytes())
                     .flowControlWindow(FLOW_CONTROL_WINDOW)
@@ -56,8 +68,8 @@ public class GrpcEndpoint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for gRPC on " + config.grpcHost() + ":" + config.grpcPort(), e);
         }
-        LOG.infof("KServe v2 / Triton gRPC listening on %s:%d (%s transport)", config.grpcHost(), server.getPort(),
-                transport.name().toLowerCase());
+        LOG.infof("KServe v2 / Triton gRPC listening on %s:%d (%s transport, %s)", config.grpcHost(), server.getPort(),
+                transport.name().toLowerCase(), tls.isEmpty() ? "plain text" : mutual ? "mutual TLS" : "TLS");
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -43,7 +43,7 @@ public class SafetyEndpoint extends SafetyScorerGrpc.SafetyScorerImplBase {
             }
             out.onNext(b.build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(Scorers.status(e));
         }
     }
@@ -84,7 +84,7 @@ public class SafetyEndpoint extends SafetyScorerGrpc.SafetyScorerImplBase {
             results.forEach(b::addResults);
             out.onNext(b.build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(Scorers.status(e));
         }
     }

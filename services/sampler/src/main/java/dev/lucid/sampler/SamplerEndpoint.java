@@ -1,5 +1,6 @@
 package dev.lucid.sampler;
 
+import dev.lucid.kserve.StatusMapping;
 import dev.lucid.api.v1.GetSuiteRequest;
 import dev.lucid.api.v1.GetSuiteResponse;
 import dev.lucid.api.v1.ImportSuiteChunk;
@@ -234,10 +235,8 @@ public class SamplerEndpoint extends PromptSamplerGrpc.PromptSamplerImplBase {
             }
             out.onNext(SampleResponse.newBuilder().addAllPrompts(prompts).putAllSuiteFingerprints(fingerprints).build());
             out.onCompleted();
-        } catch (io.grpc.StatusRuntimeException e) {
-            out.onError(e);
-        } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        } catch (Throwable e) {
+            out.onError(StatusMapping.toStatus(e, "sampling"));
         }
     }
 }

@@ -1,11 +1,11 @@
 package dev.lucid.sampler;
 
+import dev.lucid.kserve.StatusMapping;
 import dev.lucid.api.v1.ImportSuiteChunk;
 import dev.lucid.api.v1.ImportSuiteHeader;
 import dev.lucid.api.v1.ImportSuiteResponse;
 import dev.lucid.suites.ImportRequest;
 import dev.lucid.suites.ImportResult;
-import dev.lucid.suites.SuiteFormatException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -53,27 +53,12 @@ final class SuiteImportCall implements StreamObserver<ImportSuiteChunk> {
                 case QUESTIONS_DATA -> write(true, chunk.getQuestionsData());
                 default -> throw new IllegalArgumentException("chunk: empty message");
             }
-        } catch (StatusRuntimeException e) {
-            fail(e);
-        } catch (IllegalArgumentException e) {
-            fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (IOException e) {
             fail(Status.INTERNAL.withDescription("cannot spool the upload: " + e.getMessage()).asRuntimeException());
         } catch (Throwable e) {
-            // Anything else (a bug, an Error) must still answer the client, or it waits for its deadline.
-            LOG.error("import upload failed", e);
-            fail(internal(e));
+            // Errors included (a bug, out of memory): the client always gets an answer and the log says why.
+            fail(StatusMapping.toStatus(e, "import"));
         }
-    }
-
-    /** The status of an unexpected failure: RESOURCE_EXHAUSTED for memory, else INTERNAL; the client always hears of it. */
-    static StatusRuntimeException internal(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return Status.RESOURCE_EXHAUSTED.withDescription("import failed: the sampler ran out of memory ("
-                    + e.getMessage() + "); import a smaller file or raise the sampler's heap").asRuntimeException();
-        }
-        return Status.INTERNAL.withDescription("import failed: " + (e instanceof Error ? e.toString() : e.getMessage()))
-                .asRuntimeException();
     }
 
     private void header(ImportSuiteHeader h) throws IOException {
@@ -142,16 +127,9 @@ final class SuiteImportCall implements StreamObserver<ImportSuiteChunk> {
             out.onNext(ImportSuiteResponse.newBuilder().setSuite(SamplerEndpoint.info(r.suite())).setRowsRead(r.rowsRead())
                     .setRowsImported(r.rowsImported()).setRowsSkipped(r.rowsSkipped()).addAllSkipReasons(r.skipReasons()).build());
             out.onCompleted();
-        } catch (StatusRuntimeException e) {
-            out.onError(e);
-        } catch (SuiteFormatException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (Throwable e) {
-            // OutOfMemoryError included: the client gets an answer and the log says why, never silence.
-            LOG.error("import failed", e);
-            out.onError(internal(e));
+            // A bad file is INVALID_ARGUMENT naming file, line and column; OutOfMemoryError included: the client gets an answer and the log says why, never silence.
+            out.onError(StatusMapping.toStatus(e, "import"));
         } finally {
             cleanUp();
         }

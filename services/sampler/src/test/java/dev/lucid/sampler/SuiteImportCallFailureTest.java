@@ -80,7 +80,7 @@ class SuiteImportCallFailureTest {
     void outOfMemoryIsAnsweredAsResourceExhausted() throws Exception {
         Status s = upload(new OutOfMemoryError("Java heap space"));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, s.getCode());
-        assertTrue(s.getDescription().startsWith("import failed: the sampler ran out of memory (Java heap space)"),
+        assertTrue(s.getDescription().startsWith("import failed: the service ran out of memory (Java heap space); send less at once or raise its heap"),
                 s.getDescription());
     }
 
@@ -88,7 +88,7 @@ class SuiteImportCallFailureTest {
     void anyOtherErrorIsAnsweredAsInternal() throws Exception {
         Status s = upload(new StackOverflowError());
         assertEquals(Status.Code.INTERNAL, s.getCode());
-        assertEquals("import failed: java.lang.StackOverflowError", s.getDescription());
+        assertEquals("import failed: StackOverflowError", s.getDescription());
     }
 
     static SamplerConfig config(Path base) {

@@ -1,17 +1,20 @@
 package dev.lucid.scorers;
 
+import dev.lucid.kserve.StatusMapping;
 import com.google.protobuf.ByteString;
 import dev.lucid.image.PngCodec;
 import dev.lucid.image.RgbImage;
 import dev.lucid.kserve.ClientOptions;
 import dev.lucid.kserve.KServeClient;
 import dev.lucid.kserve.KServeException;
+import dev.lucid.kserve.TlsFiles;
 import dev.lucid.scoring.ScorerCatalog;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -31,7 +34,8 @@ public class Scorers {
     Scorers(ScorersConfig config) {
         this.config = config;
         this.client = KServeClient.connect(config.backendHost(), config.backendPort(),
-                ClientOptions.defaults().withDeadline(config.backendDeadline()));
+                ClientOptions.defaults().withDeadline(config.backendDeadline()),
+                TlsFiles.fromSettings(k -> ConfigProvider.getConfig().getOptionalValue(k, String.class)));
         try {
             this.catalog = ScorerCatalog.load(config.baseDir().resolve(config.catalog()), config.baseDir(), client);
         } catch (IOException e) {
@@ -71,24 +75,9 @@ public class Scorers {
         }
     }
 
-    /** Maps failures to statuses: bad input, backend down or refusing, anything else. */
-    public static StatusRuntimeException status(Exception e) {
-        if (e instanceof StatusRuntimeException s) {
-            return s;
-        }
-        if (e instanceof IllegalArgumentException) {
-            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
-        }
-        if (e instanceof KServeException k) {
-            Status.Code code = switch (k.code()) {
-                case UNAVAILABLE, DEADLINE_EXCEEDED -> Status.Code.UNAVAILABLE;
-                case NOT_FOUND, INVALID_ARGUMENT -> Status.Code.FAILED_PRECONDITION;
-                default -> Status.Code.INTERNAL;
-            };
-            return Status.fromCode(code).withDescription("backend: " + k.getMessage()).asRuntimeException();
-        }
-        LOG.error("scoring failed", e);
-        return Status.INTERNAL.withDescription("scoring failed: " + e.getClass().getSimpleName()).asRuntimeException();
+    /** Failures as statuses: {@link StatusMapping}, the mapping every Lucid service shares. */
+    public static StatusRuntimeException status(Throwable e) {
+        return StatusMapping.toStatus(e, "scoring");
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A private, real redis-server for tests, on a free loopback port, without persistence unless asked. Tests never
@@ -18,12 +20,14 @@ public final class RedisTestServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
+    private final List<String> tls;
 
-    private RedisTestServer(Process process, int port, Path dir, boolean appendOnly) {
+    private RedisTestServer(Process process, int port, Path dir, boolean appendOnly, List<String> tls) {
         this.process = process;
         this.port = port;
         this.dir = dir;
         this.appendOnly = appendOnly;
+        this.tls = tls;
     }
 
     /** A server without persistence. */
@@ -32,7 +36,21 @@ public final class RedisTestServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return start(port, Files.createTempDirectory("lucid-redis"), false);
+        return start(port, Files.createTempDirectory("lucid-redis"), false, List.of());
+    }
+
+    /**
+     * A server that speaks only TLS (its {@code tls-port}), with the certificate and key of {@code certDir} as made
+     * by {@link TestCertificates}; with {@code authClients} it also requires client certificates chaining to the CA.
+     */
+    public static RedisTestServer startTls(Path certDir, boolean authClients) throws IOException, InterruptedException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        return start(port, Files.createTempDirectory("lucid-redis"), false, List.of(
+                "--tls-cert-file", certDir.resolve("mesh.crt").toString(), "--tls-key-file", certDir.resolve("mesh.key").toString(),
+                "--tls-ca-cert-file", certDir.resolve("ca.crt").toString(), "--tls-auth-clients", authClients ? "yes" : "no"));
     }
 
     /** A server with an append-only file synced on every write, as the mesh runs it (data survives a kill -9). */
@@ -41,7 +59,7 @@ public final class RedisTestServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return start(port, Files.createTempDirectory("lucid-redis"), true);
+        return start(port, Files.createTempDirectory("lucid-redis"), true, List.of());
     }
 
     /**
@@ -53,15 +71,23 @@ public final class RedisTestServer implements AutoCloseable {
         if (!keepData) {
             deleteFiles();
         }
-        process = start(port, dir, appendOnly).process;
+        process = start(port, dir, appendOnly, tls).process;
     }
 
-    private static RedisTestServer start(int port, Path dir, boolean appendOnly) throws IOException, InterruptedException {
+    private static RedisTestServer start(int port, Path dir, boolean appendOnly, List<String> tls)
+            throws IOException, InterruptedException {
         String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
+        List<String> command = new ArrayList<>(List.of(binary, "--bind", "127.0.0.1", "--save", "",
+                "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString()));
+        if (tls.isEmpty()) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port)));
+            command.addAll(tls);
+        }
         Process p;
         try {
-            p = new ProcessBuilder(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString())
+            p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
                     .start();
         } catch (IOException e) {
@@ -71,7 +97,7 @@ public final class RedisTestServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(deadline)) {
             try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return new RedisTestServer(p, port, dir, appendOnly);
+                return new RedisTestServer(p, port, dir, appendOnly, tls);
             } catch (IOException notYet) {
                 if (!p.isAlive()) {
                     throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));

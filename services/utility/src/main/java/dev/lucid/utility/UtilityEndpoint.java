@@ -65,7 +65,7 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
                     .setVqaDescription(v.description()));
             out.onNext(b.build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(Scorers.status(e));
         }
     }
@@ -148,7 +148,7 @@ public class UtilityEndpoint extends UtilityScorerGrpc.UtilityScorerImplBase {
             }
             out.onNext(b.build());
             out.onCompleted();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             out.onError(Scorers.status(e));
         }
     }

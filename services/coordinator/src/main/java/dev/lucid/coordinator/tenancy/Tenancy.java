@@ -1,0 +1,87 @@
+package dev.lucid.coordinator.tenancy;
+
+import dev.lucid.coordinator.CoordinatorConfig;
+import dev.lucid.coordinator.Evaluations;
+import dev.lucid.generation.ImageKey;
+import io.grpc.Status;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import redis.clients.jedis.params.ZAddParams;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Tenants' separate spaces: which evaluations a tenant owns (a sorted set per tenant in Redis, by creation time), the
+ * tenant-scoped evaluation id (the same spec from two tenants is two evaluations), the quota on running evaluations,
+ * and the audit log ({@code lucid.audit}: tenant, action, evaluation and sizes, never a token).
+ */
+@ApplicationScoped
+public class Tenancy {
+    private static final Logger AUDIT = Logger.getLogger("lucid.audit");
+    private final Optional<BearerTokens> tokens;
+    private final Evaluations evaluations;
+    private final String prefix;
+    private final int maxRunning;
+
+    Tenancy(CoordinatorConfig config, Evaluations evaluations) {
+        this.evaluations = evaluations;
+        this.prefix = config.keyPrefix() + "tenant:";
+        this.maxRunning = config.tenantMaxRunning();
+        if (maxRunning < 1) {
+            throw new IllegalArgumentException("lucid.coordinator.tenant-max-running: must be >= 1, got " + maxRunning);
+        }
+        try {
+            this.tokens = config.tokensFile().isPresent() ? Optional.of(BearerTokens.load(config.tokensFile().get())) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("lucid.coordinator.tokens-file: cannot read " + config.tokensFile().get(), e);
+        }
+    }
+
+    /** The tokens in force; empty = no authentication, one shared space. */
+    public Optional<BearerTokens> tokens() {
+        return tokens;
+    }
+
+    /** The id of a spec's evaluation for a tenant: the spec's own id without tenants, else one scoped to the tenant. */
+    public static String evaluationId(String specId, Optional<String> tenant) {
+        return tenant.map(t -> "ev-" + ImageKey.sha256("lucid.tenant.v1", t + "\n" + specId).substring(0, 20)).orElse(specId);
+    }
+
+    private String key(String tenant) {
+        return prefix + tenant + ":evals";
+    }
+
+    /**
+     * Records that {@code tenant} owns {@code id}, before the evaluation is created (a crash in between leaves an entry
+     * that lists nothing; a resubmit claims again). Refused RESOURCE_EXHAUSTED when the tenant already runs its quota
+     * of other evaluations.
+     */
+    public void claim(String tenant, String id, Predicate<String> running) {
+        List<String> owned = evaluations.redis().zrevrange(key(tenant), 0, -1);
+        long others = owned.stream().filter(e -> !e.equals(id)).filter(running).count();
+        if (others >= maxRunning && !(owned.contains(id) && running.test(id))) {
+            throw Status.RESOURCE_EXHAUSTED.withDescription("quota tenant-max-running: tenant " + tenant + " already runs "
+                    + others + " evaluations (limit " + maxRunning + "); wait for one to finish or cancel one").asRuntimeException();
+        }
+        evaluations.redis().zadd(key(tenant), System.currentTimeMillis(), id, ZAddParams.zAddParams().nx());
+    }
+
+    /** Whether the caller may see {@code id}: always without tenants, else only its owner. */
+    public boolean visible(Optional<String> tenant, String id) {
+        return tenant.isEmpty() || evaluations.redis().zscore(key(tenant.get()), id) != null;
+    }
+
+    /** A page of the tenant's evaluations, newest first. */
+    public List<String> list(String tenant, long start, long stop) {
+        return evaluations.redis().zrevrange(key(tenant), start, stop);
+    }
+
+    /** One audit line: who did what to which evaluation, with sizes. */
+    public static void audit(Optional<String> tenant, String action, String id, String details) {
+        AUDIT.infof("tenant=%s action=%s evaluation=%s %s", tenant.orElse("-"), action, id, details);
+    }
+}
