@@ -74,6 +74,17 @@ class TlsTest(unittest.TestCase):
         with self.assertRaises(FileNotFoundError):
             tls_credentials(os.path.join(HERE, "no-such-ca.crt"), None, None)
 
+    def test_a_token_becomes_the_bearer_authorization_header(self):
+        with LucidClient("127.0.0.1:1", token=" s3cret ") as c:
+            self.assertEqual((("authorization", "Bearer s3cret"),), c._metadata)
+        saved = os.environ.pop("LUCID_TOKEN", None)
+        try:
+            with LucidClient("127.0.0.1:1") as c:
+                self.assertEqual((), c._metadata, "no token: no header")
+        finally:
+            if saved is not None:
+                os.environ["LUCID_TOKEN"] = saved
+
     @unittest.skipUnless(os.environ.get("LUCID_TLS_CA") and os.environ.get("LUCID_COORDINATOR"),
                          "needs a mesh with TLS (LUCID_TLS_CA, LUCID_COORDINATOR; load-tests/e2e-clients.sh sets them)")
     def test_a_plain_text_client_is_refused_by_a_tls_mesh(self):

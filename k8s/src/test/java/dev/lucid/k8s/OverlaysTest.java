@@ -242,6 +242,43 @@ class OverlaysTest {
     }
 
     @Test
+    void theMutualTlsComponentGivesEveryServiceAndRedisTheSecretsFiles() throws Exception {
+        Path dir = root.resolve("k8s/target/mutual-tls-check");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                + "kind: Kustomization\nresources:\n  - ../../overlays/cpu\ncomponents:\n  - ../../components/mutual-tls\n");
+        RenderedOverlay o = RenderedOverlay.render(RenderedOverlay.kubectl().orElseThrow(), dir);
+        Map<String, String> expected = Map.of("LUCID_TLS_CA", "/etc/lucid/tls/ca.crt", "LUCID_TLS_CERT", "/etc/lucid/tls/tls.crt",
+                "LUCID_TLS_KEY", "/etc/lucid/tls/tls.key", "LUCID_TLS_CLIENT_AUTH", "REQUIRED",
+                "LUCID_TLS_TRUST_STORE", "/etc/lucid/tls/ca.p12");
+        for (String name : List.of("sampler", "generator", "safety", "utility", "coordinator", "inference")) {
+            PodSpec pod = o.one(Deployment.class, name).getSpec().getTemplate().getSpec();
+            Container c = pod.getContainers().get(0);
+            assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null && "lucid-tls".equals(v.getSecret().getSecretName())
+                    && "tls".equals(v.getName())), name + " mounts the secret");
+            assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("tls") && m.getMountPath().equals("/etc/lucid/tls")
+                    && Boolean.TRUE.equals(m.getReadOnly())), name);
+            expected.forEach((k, v) -> assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals(k) && v.equals(e.getValue())), name + " " + k));
+            var password = c.getEnv().stream().filter(e -> e.getName().equals("LUCID_TLS_TRUST_STORE_PASSWORD")).findFirst().orElseThrow();
+            assertEquals(null, password.getValue(), "never a literal");
+            assertEquals("lucid-tls", password.getValueFrom().getSecretKeyRef().getName());
+            assertEquals("trust-store-password", password.getValueFrom().getSecretKeyRef().getKey());
+            assertEquals("http", c.getReadinessProbe().getHttpGet().getPort().getStrVal(), name + ": probes stay plain HTTP");
+            assertEquals(name.equals("coordinator"), c.getEnv().stream().anyMatch(e -> e.getName().equals("LUCID_COORDINATOR_REDIS_TLS")
+                    && "true".equals(e.getValue())), name);
+        }
+        StatefulSet redis = o.one(StatefulSet.class, "redis");
+        Container r = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String args = String.join(" ", r.getArgs());
+        assertTrue(args.contains("--port 0 --tls-port 6379") && args.contains("--tls-auth-clients yes")
+                && args.contains("--appendonly yes"), args);
+        for (Probe p : List.of(r.getLivenessProbe(), r.getReadinessProbe(), r.getStartupProbe())) {
+            assertTrue(String.join(" ", p.getExec().getCommand()).startsWith("redis-cli --tls --cacert /etc/lucid/tls/ca.crt --cert"),
+                    p.getExec().getCommand().toString());
+        }
+    }
+
+    @Test
     void theCoordinatorMayReadDeploymentsAndPatchTheirScaleAndNothingElse() {
         both().forEach(o -> {
             List<Role> roles = o.all(Role.class);
