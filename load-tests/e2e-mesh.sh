@@ -79,7 +79,7 @@ check "the coordinator died mid-run" '[ "$done_now" -lt 96 ]'
 bin/lucid-mesh restart coordinator "$RUN"
 for _ in $(seq 1 240); do $CLI watch "$ID" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
 check "the evaluation completed after the restart" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ]'
-check "every item counted exactly once" '[ "$($R hget lucid:eval:$ID done)" = 96 ] && [ "$($R scard lucid:eval:$ID:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID:results)" = 96 ]'
+check "every item counted exactly once" '[ "$($R hget lucid:eval:$ID done)" = 96 ] && [ "$($R exists lucid:eval:$ID:done lucid:eval:$ID:made lucid:eval:$ID:scored)" = 0 ] && [ "$($R hlen lucid:eval:$ID:results)" = 96 ]'
 $CLI report "$ID" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/interrupted.md"
 # item id -> image sha256, to compare with a run from an empty store
 shas() { $R hgetall "lucid:eval:$1:results" | python3 -c '
@@ -158,7 +158,7 @@ echo "$listed"
 check "lucid list shows the cancelled evaluation with its progress" 'grep -Eq "^$ID5 +cancelled +$done_at_cancel/384 " <<< "$listed"'
 again=$($CLI submit "$RUN/spec5.yaml" --coordinator "$LUCID_COORDINATOR")
 $CLI watch "$ID5" --coordinator "$LUCID_COORDINATOR" >/dev/null
-check "submitting a cancelled spec again restarts it and it completes, each item once" 'grep -q "started again" <<< "$again" && [ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID5 done)" = 384 ] && [ "$($R scard lucid:eval:$ID5:done)" = 384 ] && [ $(( $(num lucid:eval:$ID5 generated) + $(num lucid:eval:$ID5 image_cache_hits) )) = 384 ]'
+check "submitting a cancelled spec again restarts it and it completes, each item once" 'grep -q "started again" <<< "$again" && [ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID5 done)" = 384 ] && [ "$($R exists lucid:eval:$ID5:done)" = 0 ] && [ $(( $(num lucid:eval:$ID5 generated) + $(num lucid:eval:$ID5 image_cache_hits) )) = 384 ]'
 
 # Redis killed (kill -9) mid-run and started again: its append-only file brings every evaluation back.
 sed 's/^base_seed: 0$/base_seed: 1300/' "$SPEC" > "$RUN/spec6.yaml"
@@ -169,7 +169,7 @@ sleep 1
 bin/lucid-mesh restart redis "$RUN"
 for _ in $(seq 1 40); do $R ping >/dev/null 2>&1 && break; sleep 0.25; done
 for _ in $(seq 1 240); do $CLI watch "$ID6" --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
-check "after a Redis kill -9 and restart the evaluation completes, each item counted once" '[ "$($R hget lucid:eval:$ID6 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID6 done)" = 96 ] && [ "$($R scard lucid:eval:$ID6:done)" = 96 ] && [ "$($R hlen lucid:eval:$ID6:results)" = 96 ]'
+check "after a Redis kill -9 and restart the evaluation completes, each item counted once" '[ "$($R hget lucid:eval:$ID6 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID6 done)" = 96 ] && [ "$($R exists lucid:eval:$ID6:done)" = 0 ] && [ "$($R hlen lucid:eval:$ID6:results)" = 96 ]'
 check "the earlier evaluations survived the Redis restart" '[ "$($R hget lucid:eval:$ID5 state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID4 state)" = SUCCEEDED ]'
 
 # Tenants: the coordinator restarted with bearer tokens (stored hashed) for two tenants.

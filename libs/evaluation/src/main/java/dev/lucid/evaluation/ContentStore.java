@@ -21,7 +21,9 @@ import java.util.Optional;
  * Content-addressed results in Redis: images by image key and scores by (image key, scorer
  * fingerprint). Writes are set-if-absent, so replicas racing on the same key store it once and
  * a re-run reads it back. Images (and prompt embeddings) above a size limit go to a blob directory, named
- * by their sha256, with only the reference kept in Redis.
+ * by their sha256, with only the reference kept in Redis. An image kept in Redis carries its PNG's sha256 in a
+ * header ({@code sha256=HEX\n} then the PNG), so a cache hit never hashes the PNG again; values written before the
+ * header (the PNG alone) are still read, and hashed.
  */
 public final class ContentStore {
     private static final Logger LOG = Logger.getLogger(ContentStore.class);
@@ -29,6 +31,9 @@ public final class ContentStore {
     public static final int INLINE_LIMIT = 256 * 1024;
     private static final String BLOB_PREFIX = "blob:";
     private static final RedisScript PUT_CREDITED = RedisScript.load("put_credited");
+    private static final byte[] SHA_HEADER = "sha256=".getBytes(StandardCharsets.US_ASCII);
+    /** Header length: the tag, 64 hex digits and a newline. */
+    private static final int HEADER_LENGTH = SHA_HEADER.length + 65;
 
     private final UnifiedJedis redis;
     private final String prefix;
@@ -74,7 +79,40 @@ public final class ContentStore {
 
     /** As {@link #putImage(String, byte[])}, crediting {@code credit} (may be null) when this call stored it. */
     public boolean putImage(String key, byte[] png, Credit credit) {
-        return put(imageKey(key), offload(png, ".png"), credit);
+        byte[] value = png.length <= INLINE_LIMIT ? withHeader(png) : offload(png, ".png");
+        return put(imageKey(key), value, credit);
+    }
+
+    private static byte[] withHeader(byte[] png) {
+        byte[] out = new byte[HEADER_LENGTH + png.length];
+        System.arraycopy(SHA_HEADER, 0, out, 0, SHA_HEADER.length);
+        byte[] hex = sha256(png).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(hex, 0, out, SHA_HEADER.length, hex.length);
+        out[HEADER_LENGTH - 1] = '\n';
+        System.arraycopy(png, 0, out, HEADER_LENGTH, png.length);
+        return out;
+    }
+
+    /** An image as stored: its PNG and the PNG's sha256 (hex). */
+    public record StoredImage(byte[] png, String sha256) {
+    }
+
+    /** A stored image value as PNG and hash: with a header, from a blob (checked against its name) or legacy. */
+    private StoredImage image(byte[] v) {
+        if (startsWith(v, SHA_HEADER) && v.length >= HEADER_LENGTH) {
+            return new StoredImage(java.util.Arrays.copyOfRange(v, HEADER_LENGTH, v.length),
+                    new String(v, SHA_HEADER.length, 64, StandardCharsets.US_ASCII));
+        }
+        if (startsWith(v, BLOB_PREFIX.getBytes(StandardCharsets.US_ASCII))) {
+            byte[] png = resolve(v);
+            String ref = new String(v, StandardCharsets.UTF_8).substring(BLOB_PREFIX.length());
+            return new StoredImage(png, ref.indexOf('.') < 0 ? ref : ref.substring(0, ref.indexOf('.')));
+        }
+        return new StoredImage(v, sha256(v));
+    }
+
+    private static boolean startsWith(byte[] v, byte[] prefix) {
+        return v.length >= prefix.length && java.util.Arrays.equals(v, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** A value small enough for Redis as it is; a larger one written to the blob directory, its reference returned. */
@@ -167,18 +205,33 @@ public final class ContentStore {
      * dropped and the image reported absent, so the caller generates it again.
      */
     public Optional<byte[]> getImage(String key) {
-        byte[] ref = imageKey(key);
-        byte[] v = redis.get(ref);
-        if (v == null) {
-            return Optional.empty();
+        return Optional.ofNullable(getImages(List.of(key)).get(key)).map(StoredImage::png);
+    }
+
+    /**
+     * The images stored under some keys, read in one round trip, by key; a key with no image (or only a corrupt or
+     * missing blob, whose reference is then dropped so the image is generated again) is absent from the map.
+     */
+    public java.util.Map<String, StoredImage> getImages(java.util.Collection<String> keys) {
+        java.util.Map<String, StoredImage> out = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
         }
-        try {
-            return Optional.of(resolve(v));
-        } catch (CorruptBlobException | UncheckedIOException e) {
-            LOG.warnf("image %s: %s; dropped, it is generated again", key, e.getMessage());
-            redis.del(ref);
-            return Optional.empty();
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(keys));
+        List<byte[]> values = redis.mget(distinct.stream().map(this::imageKey).toArray(byte[][]::new));
+        for (int i = 0; i < distinct.size(); i++) {
+            byte[] v = values.get(i);
+            if (v == null) {
+                continue;
+            }
+            try {
+                out.put(distinct.get(i), image(v));
+            } catch (CorruptBlobException | UncheckedIOException e) {
+                LOG.warnf("image %s: %s; dropped, it is generated again", distinct.get(i), e.getMessage());
+                redis.del(imageKey(distinct.get(i)));
+            }
         }
+        return out;
     }
 
     /** A blob whose bytes do not hash to its name (removed from the blob directory when found). */
@@ -212,6 +265,14 @@ public final class ContentStore {
     /** The score stored for an image and scorer. */
     public Optional<String> getScore(String imageKey, String scorerFingerprint) {
         return Optional.ofNullable(redis.get(scoreKey(imageKey, scorerFingerprint)));
+    }
+
+    /** The scores stored for some images under one scorer, read in one round trip, in key order (null: none). */
+    public List<String> getScores(List<String> imageKeys, String scorerFingerprint) {
+        if (imageKeys.isEmpty()) {
+            return List.of();
+        }
+        return redis.mget(imageKeys.stream().map(k -> scoreKey(k, scorerFingerprint)).toArray(String[]::new));
     }
 
     static String sha256(byte[] data) {

@@ -143,20 +143,32 @@ public final class EvaluationLedger {
         }
     }
 
+    /** An item's record to write: its work entry, id, result JSON, and the Redis keys of its image and scores. */
+    record Completion(WorkQueue.Delivery delivery, String itemId, String resultJson, String imageRedisKey,
+                      List<String> scoreKeys) {
+    }
+
     /**
-     * Records an item's result with its counters and acknowledges its work entry, all at once.
+     * Records items' results with their counters and acknowledges their work entries: each item in one atomic step
+     * of its own, the steps sent in one round trip.
      *
-     * @param scoreKeys the Redis keys of the item's scores (one per scorer), for the computed/cached counts
-     * @return whether this call recorded it (false: recorded before, or the evaluation is no longer running)
+     * @return how many this call recorded (an item recorded before, or of an evaluation no longer running, is not)
      */
-    boolean complete(String id, WorkQueue.Delivery delivery, String itemId, String resultJson, String imageRedisKey,
-                     List<String> scoreKeys) {
-        List<String> args = new ArrayList<>(List.of(group, delivery.id().toString(), itemId, resultJson, imageRedisKey,
-                Long.toString(System.currentTimeMillis()), id));
-        args.addAll(scoreKeys);
-        Object r = COMPLETE.run(redis, List.of(evalKey(id), key(id, "results"), key(id, "done"), madeKey(id),
-                scoredKey(id), stream, activeKey()), args);
-        return Long.valueOf(1).equals(r);
+    int complete(String id, List<Completion> items) {
+        List<String> keys = List.of(evalKey(id), key(id, "results"), key(id, "done"), madeKey(id), scoredKey(id), stream,
+                activeKey(), key(id, "attempts"), key(id, "first_failure"));
+        if (items.size() == 1) {
+            return Long.valueOf(1).equals(COMPLETE.run(redis, keys, completeArgs(id, items.get(0)))) ? 1 : 0;
+        }
+        List<Object> replies = COMPLETE.runPipelined(redis, keys, items.stream().map(c -> completeArgs(id, c)).toList());
+        return (int) replies.stream().filter(Long.valueOf(1)::equals).count();
+    }
+
+    private List<String> completeArgs(String id, Completion c) {
+        List<String> args = new ArrayList<>(List.of(group, c.delivery().id().toString(), c.itemId(), c.resultJson(),
+                c.imageRedisKey(), Long.toString(System.currentTimeMillis()), id));
+        args.addAll(c.scoreKeys());
+        return args;
     }
 
     /**

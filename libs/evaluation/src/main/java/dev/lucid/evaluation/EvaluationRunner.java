@@ -389,27 +389,25 @@ public final class EvaluationRunner {
         List<String> keys = new ArrayList<>();
         List<String> itemIds = new ArrayList<>();
         List<EvaluationPrompt> itemPrompts = new ArrayList<>();
-        List<GenerationItem> missing = new ArrayList<>();
-        List<String> missingKeys = new ArrayList<>();
-        List<String> missingItems = new ArrayList<>();
-        Map<String, byte[]> pngByKey = new HashMap<>();
+        List<Long> seeds = new ArrayList<>();
         for (WorkQueue.Delivery d : group) {
             EvaluationPrompt p = prompts.get(d.fields().get("prompt"));
             long seed = Long.parseLong(d.fields().get("seed"));
-            String key = ImageKey.of(fp, p.text(), seed, model.settings());
-            keys.add(key);
+            keys.add(ImageKey.of(fp, p.text(), seed, model.settings()));
             itemIds.add(EvaluationLedger.PlannedItem.itemId(label, p.id(), seed));
             itemPrompts.add(p);
-            if (!pngByKey.containsKey(key) && !missingKeys.contains(key)) {
-                // Read now, so that a stored image that fails its hash is generated again in this pass.
-                Optional<byte[]> stored = store.getImage(key);
-                if (stored.isPresent()) {
-                    pngByKey.put(key, stored.get());
-                } else {
-                    missing.add(new GenerationItem(p.id(), p.text(), seed));
-                    missingKeys.add(key);
-                    missingItems.add(itemIds.get(itemIds.size() - 1));
-                }
+            seeds.add(seed);
+        }
+        // One read for the batch, now, so that a stored image that fails its hash is generated again in this pass.
+        Map<String, ContentStore.StoredImage> images = new HashMap<>(store.getImages(keys));
+        List<GenerationItem> missing = new ArrayList<>();
+        List<String> missingKeys = new ArrayList<>();
+        List<String> missingItems = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (!images.containsKey(keys.get(i)) && !missingKeys.contains(keys.get(i))) {
+                missing.add(new GenerationItem(itemPrompts.get(i).id(), itemPrompts.get(i).text(), seeds.get(i)));
+                missingKeys.add(keys.get(i));
+                missingItems.add(itemIds.get(i));
             }
         }
         if (!missing.isEmpty()) {
@@ -422,28 +420,28 @@ public final class EvaluationRunner {
                 store.putImage(missingKeys.get(i), made.get(i).png(),
                         new ContentStore.Credit(ledger.madeKey(evalId), missingItems.get(i)));
                 // The same bytes as any copy another worker stored first: images are deterministic.
-                pngByKey.put(missingKeys.get(i), made.get(i).png());
+                images.put(missingKeys.get(i), new ContentStore.StoredImage(made.get(i).png(), ContentStore.sha256(made.get(i).png())));
             }
             CrashPoint.ITEMS_AFTER_IMAGES.reach();
         }
         List<byte[]> pngs = new ArrayList<>();
         for (String k : keys) {
-            pngs.add(pngByKey.get(k));
+            pngs.add(images.get(k).png());
         }
 
         String sfp = at("safety scorer", () -> fingerprints.computeIfAbsent("safety", k -> call(backends::safetyFingerprint)));
         List<Map<String, Double>> safety = at("safety scorer", () -> cachedScores(keys, itemIds, sfp, evalId,
-                new TypeReference<Map<String, Double>>() {
-                }, idx -> backends.scoreSafety(select(pngs, idx))));
+                json -> JSON.readValue(json, SAFETY_SCORES), idx -> backends.scoreSafety(select(pngs, idx))));
         CrashPoint.ITEMS_AFTER_SAFETY.reach();
         String ufp = at("utility scorer", () -> fingerprints.computeIfAbsent("utility", k -> call(backends::utilityFingerprint)));
+        // A cached utility is read without its features (the item's record needs only the score and answers).
         List<Backends.Utility> utility = at("utility scorer", () -> cachedScores(keys, itemIds, ufp, evalId,
-                new TypeReference<Backends.Utility>() {
-                }, idx -> backends.scoreUtility(select(pngs, idx), select(itemPrompts, idx))));
+                json -> JSON.readValue(json, UtilityRecord.class).utility(),
+                idx -> backends.scoreUtility(select(pngs, idx), select(itemPrompts, idx))));
         CrashPoint.ITEMS_AFTER_UTILITY.reach();
         recordReportInputs(evalId, model, label, fp, sfp, ufp, itemPrompts);
 
-        int recorded = 0;
+        List<EvaluationLedger.Completion> completions = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
             WorkQueue.Delivery d = group.get(i);
             EvaluationPrompt p = itemPrompts.get(i);
@@ -456,16 +454,28 @@ public final class EvaluationRunner {
                         p.question(q).choices(), q < p.questionOps().size() && !p.questionOps().get(q).isBlank()));
             }
             ItemResult r = new ItemResult(itemIds.get(i), label, p.id(), p.stratum(), p.category(), seed, keys.get(i),
-                    ContentStore.sha256(pngs.get(i)), safety.get(i), utility.get(i).clipScore(), answers, correct, ufp);
-            if (ledger.complete(evalId, d, itemIds.get(i), write(r), store.imageRedisKey(keys.get(i)),
-                    List.of(store.scoreRedisKey(keys.get(i), sfp), store.scoreRedisKey(keys.get(i), ufp)))) {
-                recorded++;
-            }
-            if (i == 0 && group.size() > 1) {
-                CrashPoint.ITEMS_BETWEEN_COMPLETIONS.reach();
-            }
+                    images.get(keys.get(i)).sha256(), safety.get(i), utility.get(i).clipScore(), answers, correct, ufp);
+            completions.add(new EvaluationLedger.Completion(d, itemIds.get(i), write(r), store.imageRedisKey(keys.get(i)),
+                    List.of(store.scoreRedisKey(keys.get(i), sfp), store.scoreRedisKey(keys.get(i), ufp))));
+        }
+        // The first item alone, then the rest in one round trip: each record is still its own atomic step.
+        int recorded = ledger.complete(evalId, completions.subList(0, 1));
+        if (completions.size() > 1) {
+            CrashPoint.ITEMS_BETWEEN_COMPLETIONS.reach();
+            recorded += ledger.complete(evalId, completions.subList(1, completions.size()));
         }
         return recorded;
+    }
+
+    private static final TypeReference<Map<String, Double>> SAFETY_SCORES = new TypeReference<>() {
+    };
+
+    /** A stored utility read for an item's record: the features it also holds are skipped, not parsed. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    private record UtilityRecord(double clipScore, List<String> answers) {
+        Backends.Utility utility() {
+            return new Backends.Utility(clipScore, answers == null ? List.of() : answers, null);
+        }
     }
 
     /**
@@ -577,15 +587,21 @@ public final class EvaluationRunner {
         List<T> score(List<Integer> indices) throws Exception;
     }
 
+    @FunctionalInterface
+    private interface ScoreReader<T> {
+        T read(String json) throws JsonProcessingException;
+    }
+
     /** Scores read from the store where present, computed (and stored, credited to their item) for the rest. */
     private <T> List<T> cachedScores(List<String> keys, List<String> itemIds, String fingerprint, String evalId,
-                                     TypeReference<T> type, Scorer<T> scorer) throws Exception {
+                                     ScoreReader<T> reader, Scorer<T> scorer) throws Exception {
         List<T> out = new ArrayList<>();
         List<Integer> todo = new ArrayList<>();
+        List<String> cached = store.getScores(keys, fingerprint);
         for (int i = 0; i < keys.size(); i++) {
-            Optional<String> cached = store.getScore(keys.get(i), fingerprint);
-            out.add(cached.isPresent() ? JSON.readValue(cached.get(), type) : null);
-            if (cached.isEmpty()) {
+            String json = cached.get(i);
+            out.add(json == null ? null : reader.read(json));
+            if (json == null) {
                 todo.add(i);
             }
         }
@@ -658,17 +674,58 @@ public final class EvaluationRunner {
 
     /** The image features of an item result (from the content store), empty when its scorer gave none. */
     public float[] features(ItemResult r) {
-        Optional<String> cached = store.getScore(r.imageKey(), r.utilityFingerprint());
-        if (cached.isEmpty()) {
-            throw new IllegalStateException("utility of image " + r.imageKey() + " is gone from the store");
-        }
-        try {
-            float[] f = JSON.readValue(cached.get(), Backends.Utility.class).features();
-            return f == null ? new float[0] : f;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt utility record of image " + r.imageKey(), e);
-        }
+        return features(List.of(r)).get(0);
     }
+
+    /** Features of several item results, in order, read from the content store a chunk at a time. */
+    public List<float[]> features(List<ItemResult> items) {
+        List<float[]> out = new ArrayList<>(items.size());
+        for (int from = 0; from < items.size(); from += FEATURE_CHUNK) {
+            List<ItemResult> part = items.subList(from, Math.min(items.size(), from + FEATURE_CHUNK));
+            Map<String, List<String>> keysByScorer = new LinkedHashMap<>();
+            part.forEach(r -> keysByScorer.computeIfAbsent(r.utilityFingerprint(), k -> new ArrayList<>()).add(r.imageKey()));
+            Map<String, String> stored = new HashMap<>();
+            keysByScorer.forEach((fp, keys) -> {
+                List<String> values = store.getScores(keys, fp);
+                for (int i = 0; i < keys.size(); i++) {
+                    if (values.get(i) != null) {
+                        stored.put(keys.get(i) + "|" + fp, values.get(i));
+                    }
+                }
+            });
+            for (ItemResult r : part) {
+                String json = stored.get(r.imageKey() + "|" + r.utilityFingerprint());
+                if (json == null) {
+                    throw new IllegalStateException("utility of image " + r.imageKey() + " is gone from the store");
+                }
+                try {
+                    float[] f = JSON.readValue(json, Backends.Utility.class).features();
+                    out.add(f == null ? new float[0] : f);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("corrupt utility record of image " + r.imageKey(), e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The content store's features as a report reads them: many items per round trip. */
+    public ReportAssembler.FeatureSource featureSource() {
+        return new ReportAssembler.FeatureSource() {
+            @Override
+            public float[] features(ItemResult item) {
+                return EvaluationRunner.this.features(item);
+            }
+
+            @Override
+            public List<float[]> features(List<ItemResult> items) {
+                return EvaluationRunner.this.features(items);
+            }
+        };
+    }
+
+    /** Item features read per round trip. */
+    private static final int FEATURE_CHUNK = 1024;
 
     private static long num(Map<String, String> h, String k) {
         return Long.parseLong(h.getOrDefault(k, "0"));

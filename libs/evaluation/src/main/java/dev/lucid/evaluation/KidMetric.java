@@ -36,6 +36,34 @@ final class KidMetric implements ReportMetric {
         Map<String, List<float[]>> byPrompt = new HashMap<>();
         generated.forEach(f -> byPrompt.computeIfAbsent(f.promptId(), x -> new ArrayList<>()).add(f.features()));
         List<List<float[]>> units = t.promptIds().stream().map(p -> byPrompt.getOrDefault(p, List.of())).toList();
+        int total = units.stream().mapToInt(List::size).sum();
+        if (total <= KernelInceptionDistance.Draws.MAX_GENERATED) {
+            // Every draw from one kernel matrix of the stratum's images: a prompt drawn k times counts its images k times.
+            double[] x = new double[total * d];
+            int[][] rows = new int[units.size()][];
+            int r = 0;
+            for (int u = 0; u < units.size(); u++) {
+                rows[u] = new int[units.get(u).size()];
+                for (int j = 0; j < rows[u].length; j++) {
+                    float[] f = units.get(u).get(j);
+                    for (int k = 0; k < d; k++) {
+                        x[r * d + k] = f[k];
+                    }
+                    rows[u][j] = r++;
+                }
+            }
+            KernelInceptionDistance.Draws draws = new KernelInceptionDistance.Draws(x, total, y, reference.size(), d);
+            int[] counts = new int[total];
+            return bootstrap.interval(units.size(), idx -> {
+                java.util.Arrays.fill(counts, 0);
+                for (int i : idx) {
+                    for (int row : rows[i]) {
+                        counts[row]++;
+                    }
+                }
+                return draws.kid(counts);
+            });
+        }
         return bootstrap.interval(units.size(), idx -> {
             int n = 0;
             for (int i : idx) {

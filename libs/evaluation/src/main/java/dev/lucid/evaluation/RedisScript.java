@@ -46,6 +46,31 @@ final class RedisScript {
         }
     }
 
+    /**
+     * Runs the script once per argument list, all in one round trip; the replies in order. Each run is atomic on its
+     * own (others' commands may come between two runs). Where Redis does not know the script, it is loaded first.
+     */
+    List<Object> runPipelined(UnifiedJedis redis, List<String> keys, List<List<String>> argLists) {
+        if (!Boolean.TRUE.equals(redis.scriptExists(sha1, keys.isEmpty() ? null : keys.get(0)))) {
+            redis.scriptLoad(source, keys.isEmpty() ? null : keys.get(0));
+        }
+        List<redis.clients.jedis.Response<Object>> replies = new java.util.ArrayList<>(argLists.size());
+        try (redis.clients.jedis.AbstractPipeline p = redis.pipelined()) {
+            argLists.forEach(args -> replies.add(p.evalsha(sha1, keys, args)));
+            p.sync();
+        }
+        List<Object> out = new java.util.ArrayList<>(replies.size());
+        for (int i = 0; i < replies.size(); i++) {
+            try {
+                out.add(replies.get(i).get());
+            } catch (JedisNoScriptException e) {
+                // Redis lost its scripts between the load and the pipeline (a restart): nothing of this one ran.
+                out.add(run(redis, keys, argLists.get(i)));
+            }
+        }
+        return out;
+    }
+
     /** Runs the script with binary keys and arguments (image bytes); bulk replies come back as byte[]. */
     Object runBinary(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
         try {

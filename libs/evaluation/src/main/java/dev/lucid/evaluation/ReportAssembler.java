@@ -61,6 +61,11 @@ public final class ReportAssembler {
     @FunctionalInterface
     public interface FeatureSource {
         float[] features(ItemResult item);
+
+        /** The features of several items, in order (a store reads them in few round trips). */
+        default List<float[]> features(List<ItemResult> items) {
+            return items.stream().map(i -> features(i)).toList();
+        }
     }
 
     /** Text-encoder embeddings of prompts under a generator model. */

@@ -117,15 +117,15 @@ final class StratumData {
     }
 
     private List<ImageFeatures> features(PromptTable t) {
-        List<ImageFeatures> out = new ArrayList<>();
-        for (List<ItemResult> l : t.items()) {
-            for (ItemResult r : l) {
-                float[] f = featureSource.features(r);
-                if (f.length == 0) {
-                    return List.of();
-                }
-                out.add(new ImageFeatures(r.promptId(), r.seed(), f));
+        List<ItemResult> items = new ArrayList<>();
+        t.items().forEach(items::addAll);
+        List<float[]> read = featureSource.features(items);
+        List<ImageFeatures> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            if (read.get(i).length == 0) {
+                return List.of();
             }
+            out.add(new ImageFeatures(items.get(i).promptId(), items.get(i).seed(), read.get(i)));
         }
         return out;
     }

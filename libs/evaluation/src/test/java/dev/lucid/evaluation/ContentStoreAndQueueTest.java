@@ -53,6 +53,30 @@ class ContentStoreAndQueueTest {
     }
 
     @Test
+    void imagesAreReadInOneRoundTripWithTheirHashAndOldValuesStillRead(@TempDir Path blobs) {
+        ContentStore store = new ContentStore(redis, "t5:", blobs);
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 7, 7};
+        byte[] big = new byte[ContentStore.INLINE_LIMIT + 1];
+        new Random(5).nextBytes(big);
+        store.putImage("img-new", png);
+        store.putImage("img-big", big);
+        // Written before images carried their hash: the PNG alone.
+        redis.set("t5:img:img-old".getBytes(), png);
+        assertTrue(redis.get("t5:img:img-new").startsWith("sha256=" + ContentStore.sha256(png) + "\n"), "stored with its hash");
+        Map<String, ContentStore.StoredImage> got = store.getImages(List.of("img-new", "img-old", "img-none", "img-big", "img-new"));
+        assertEquals(3, got.size(), "absent keys are left out, a repeated key is read once");
+        for (String k : List.of("img-new", "img-old")) {
+            assertArrayEquals(png, got.get(k).png(), k);
+            assertEquals(ContentStore.sha256(png), got.get(k).sha256(), k);
+        }
+        assertArrayEquals(big, got.get("img-big").png());
+        assertEquals(ContentStore.sha256(big), got.get("img-big").sha256());
+        assertEquals(List.of(), List.copyOf(store.getImages(List.of()).values()));
+        store.putScore("img-new", "fp", "{\"p\":1}");
+        assertEquals(java.util.Arrays.asList("{\"p\":1}", null), store.getScores(List.of("img-new", "img-old"), "fp"));
+    }
+
+    @Test
     void largeImagesGoToTheBlobDirectory(@TempDir Path blobs) throws Exception {
         ContentStore store = new ContentStore(redis, "t2:", blobs);
         byte[] big = new byte[ContentStore.INLINE_LIMIT + 1];

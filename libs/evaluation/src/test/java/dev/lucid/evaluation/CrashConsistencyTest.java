@@ -128,7 +128,9 @@ class CrashConsistencyTest {
         assertEquals("", p.lastError());
         assertEquals(12, p.total());
         assertEquals(12, p.done(), "every item counted once");
-        assertEquals(12, redis.scard(prefix + "eval:" + ID + ":done"));
+        for (String k : List.of("done", "made", "scored")) {
+            assertEquals(false, redis.exists(prefix + "eval:" + ID + ":" + k), k + ": what only running needs goes once it finished");
+        }
         assertEquals(12, redis.hlen(prefix + "eval:" + ID + ":results"));
         // A fresh store for this point: every image and score was computed by this evaluation, once per item.
         assertEquals(new HashSet<>(reference.stream().map(ItemResult::imageKey).toList()).size(), p.generated());

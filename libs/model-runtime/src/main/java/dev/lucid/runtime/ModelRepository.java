@@ -41,7 +41,8 @@ public final class ModelRepository implements AutoCloseable {
      * Loads every model directory under {@code root}.
      *
      * @param defaultIntraOpThreads ONNX Runtime threads per session when a config sets no
-     *                              {@code intra_op_thread_count} parameter; 0 = ONNX Runtime's default
+     *                              {@code intra_op_thread_count} parameter; 0 = this machine's cores shared among the
+     *                              model's CPU instances (at least 1 each)
      * @throws IOException when the root itself cannot be listed
      */
     public static ModelRepository load(Path root, int defaultIntraOpThreads) throws IOException {
@@ -86,8 +87,8 @@ public final class ModelRepository implements AutoCloseable {
             for (long v : VersionSelector.select(dir, config.getVersionPolicy())) {
                 Path file = dir.resolve(Long.toString(v)).resolve(
                         config.getDefaultModelFilename().isEmpty() ? "model.onnx" : config.getDefaultModelFilename());
-                int threads = intraOpThreads(config);
                 List<InstancePlacement> placements = InstancePlacement.plan(config, OrtEnvironment.getAvailableProviders());
+                int threads = intraOpThreads(config, placements);
                 OnnxModelFile probe = new OnnxModelFile(env, file, threads, placements.get(0));
                 opened.add(probe);
                 String content = contentSha256(config, file.getParent());
@@ -173,10 +174,10 @@ public final class ModelRepository implements AutoCloseable {
         return dir;
     }
 
-    private int intraOpThreads(ModelConfig config) throws ModelLoadException {
+    private int intraOpThreads(ModelConfig config, List<InstancePlacement> placements) throws ModelLoadException {
         var p = config.getParametersMap().get("intra_op_thread_count");
         if (p == null) {
-            return defaultIntraOpThreads;
+            return defaultIntraOpThreads > 0 ? defaultIntraOpThreads : coresPerInstance(placements);
         }
         try {
             int n = Integer.parseInt(p.getStringValue().trim());
@@ -188,6 +189,16 @@ public final class ModelRepository implements AutoCloseable {
             throw new ModelLoadException("parameter intra_op_thread_count must be an integer in 0..256, got '"
                     + p.getStringValue() + "'");
         }
+    }
+
+    /**
+     * This machine's cores (as the JVM sees them: a container's CPU limit included) shared among the model's CPU
+     * instances. ONNX Runtime's own default counts physical cores, which leaves half of a machine's hyper-threads
+     * (or a 2-vCPU VM's second core) idle.
+     */
+    static int coresPerInstance(List<InstancePlacement> placements) {
+        long cpu = placements.stream().filter(pl -> pl.device() == InstancePlacement.Device.CPU).count();
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / (int) Math.max(1, cpu));
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.List;
  * row's largest id, then the projection), so every contract here is one row of ids in, one embedding out.
  */
 public final class ClipEncoder {
+    private volatile String fingerprint;
     private final KServeClient client;
     private final String imageModel;
     private final String textModel;
@@ -36,7 +37,13 @@ public final class ClipEncoder {
 
     /** Fingerprint of the pair. */
     public String fingerprint() {
-        return Fingerprints.of(client, "clip", List.of(imageModel, textModel), tokenizer.fingerprint());
+        // Once: the model configs behind it are read from the server on first use, as the generator does.
+        String fp = fingerprint;
+        if (fp == null) {
+            fp = Fingerprints.of(client, "clip", List.of(imageModel, textModel), tokenizer.fingerprint());
+            fingerprint = fp;
+        }
+        return fp;
     }
 
     /** Image embeddings (not normalised), one per image. */

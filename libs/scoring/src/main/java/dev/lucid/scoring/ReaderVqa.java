@@ -18,6 +18,7 @@ import java.util.List;
  * shape/colour/size logits, and {@link ReaderAnswers} answers each question's op on that scene.
  */
 public final class ReaderVqa {
+    private volatile String fingerprint;
     private final KServeClient client;
     private final String model;
     private final ReaderAnswers answers;
@@ -30,7 +31,13 @@ public final class ReaderVqa {
 
     /** Fingerprint of the reader. */
     public String fingerprint() {
-        return Fingerprints.of(client, "reader", List.of(model), "");
+        // Once: the model configs behind it are read from the server on first use, as the generator does.
+        String fp = fingerprint;
+        if (fp == null) {
+            fp = Fingerprints.of(client, "reader", List.of(model), "");
+            fingerprint = fp;
+        }
+        return fp;
     }
 
     /** The scene the reader sees in each image. */

@@ -20,6 +20,7 @@ import java.util.Objects;
  * DSG's yes/no).
  */
 public final class TextVqa {
+    private volatile String fingerprint;
     /** The catalog kind. */
     public static final String KIND = "vqa";
     /** Longest question accepted, in characters. */
@@ -74,7 +75,13 @@ public final class TextVqa {
 
     /** Fingerprint of the model and of how it is asked. */
     public String fingerprint() {
-        return Fingerprints.of(client, KIND, List.of(model), "image=" + encoding.name().toLowerCase() + ";choices=comma-joined");
+        // Once: the model configs behind it are read from the server on first use, as the generator does.
+        String fp = fingerprint;
+        if (fp == null) {
+            fp = Fingerprints.of(client, KIND, List.of(model), "image=" + encoding.name().toLowerCase() + ";choices=comma-joined");
+            fingerprint = fp;
+        }
+        return fp;
     }
 
     /** What the scorer is and the rules its answers are judged by, for the report's list of scorers. */

@@ -39,10 +39,32 @@ import java.util.Optional;
 public class MeshBackends implements Backends {
     private final Peers peers;
     private final BackendLatency latency;
+    private final PeerCallTimes times;
+    /** The utility service's description, asked once (its fingerprints are fixed for the runner's life too). */
+    private volatile dev.lucid.api.v1.DescribeUtilityResponse utility;
 
-    MeshBackends(Peers peers, BackendLatency latency) {
+    MeshBackends(Peers peers, BackendLatency latency, PeerCallTimes times) {
         this.peers = peers;
         this.latency = latency;
+        this.times = times;
+    }
+
+    private dev.lucid.api.v1.DescribeUtilityResponse describeUtility() {
+        var d = utility;
+        if (d == null) {
+            long t0 = System.nanoTime();
+            d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
+            times.record("utility.Describe", System.nanoTime() - t0);
+            utility = d;
+        }
+        return d;
+    }
+
+    /** Times a call of a backend that handles {@code items} items, for the autoscaler and the call percentiles. */
+    private void timed(String backend, String rpc, long t0, int items) {
+        long nanos = System.nanoTime() - t0;
+        latency.record(backend, nanos, items);
+        times.record(backend + "." + rpc, nanos);
     }
 
     @Override
@@ -80,7 +102,7 @@ public class MeshBackends implements Backends {
                 .setPrompt(i.prompt()).setSeed(i.seed())));
         long t0 = System.nanoTime();
         GenerateResponse resp = peers.generator().generate(r.build());
-        latency.record("generator", System.nanoTime() - t0, items.size());
+        timed("generator", "Generate", t0, items.size());
         List<GeneratedImage> out = new ArrayList<>();
         for (int i = 0; i < resp.getImagesCount(); i++) {
             Image img = resp.getImages(i);
@@ -105,7 +127,7 @@ public class MeshBackends implements Backends {
         List<Map<String, Double>> out = new ArrayList<>();
         long t0 = System.nanoTime();
         SafetyScoreResponse resp = peers.safety().score(r.build());
-        latency.record("safety", System.nanoTime() - t0, pngs.size());
+        timed("safety", "Score", t0, pngs.size());
         resp.getResultsList().forEach(res -> {
             Map<String, Double> m = new LinkedHashMap<>();
             for (SafetyScore s : res.getScoresList()) {
@@ -118,7 +140,7 @@ public class MeshBackends implements Backends {
 
     @Override
     public String utilityFingerprint() {
-        var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
+        var d = describeUtility();
         // v2: cached utility carries image features. Features other than CLIP's own enter the key; CLIP's keep
         // the keys they had.
         String features = d.getFeatureFingerprint().equals(d.getClipFingerprint()) ? "" : "|" + d.getFeatureId() + "|"
@@ -129,7 +151,7 @@ public class MeshBackends implements Backends {
     @Override
     public List<Utility> scoreUtility(List<byte[]> pngs, List<EvaluationPrompt> prompts) {
         // Questions go only to a utility service that has a VQA model; without one, TIFA is not measured.
-        boolean vqa = !peers.utility().describe(DescribeUtilityRequest.getDefaultInstance()).getVqaId().isEmpty();
+        boolean vqa = !describeUtility().getVqaId().isEmpty();
         UtilityScoreRequest.Builder r = UtilityScoreRequest.newBuilder().setIncludeFeatures(true);
         for (int i = 0; i < pngs.size(); i++) {
             EvaluationPrompt p = prompts.get(i);
@@ -146,7 +168,7 @@ public class MeshBackends implements Backends {
         List<Utility> out = new ArrayList<>();
         long t0 = System.nanoTime();
         UtilityScoreResponse resp = peers.utility().score(r.build());
-        latency.record("utility", System.nanoTime() - t0, pngs.size());
+        timed("utility", "Score", t0, pngs.size());
         resp.getResultsList().forEach(u -> {
             float[] f = new float[u.getFeaturesCount()];
             for (int i = 0; i < f.length; i++) {
@@ -182,7 +204,7 @@ public class MeshBackends implements Backends {
         List<Scorer> out = new ArrayList<>();
         peers.safety().listClassifiers(ListClassifiersRequest.getDefaultInstance()).getClassifiersList()
                 .forEach(c -> out.add(new Scorer("safety", c.getId(), c.getFingerprint())));
-        var d = peers.utility().describe(DescribeUtilityRequest.getDefaultInstance());
+        var d = describeUtility();
         out.add(new Scorer("clip", d.getClipId(), d.getClipFingerprint()));
         if (!d.getFeatureId().isEmpty()) {
             out.add(new Scorer("features", d.getFeatureId(), d.getFeatureFingerprint()));

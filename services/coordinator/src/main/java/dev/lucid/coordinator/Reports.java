@@ -136,7 +136,7 @@ public class Reports {
             }
             reference = references.recorded(name, sha);
         }
-        Report r = assembler.assemble(id, spec.build(), runner.plan(id), runner.results(id), runner::features,
+        Report r = assembler.assemble(id, spec.build(), runner.plan(id), runner.results(id), runner.featureSource(),
                 runner.recordedEmbeddings(id), scorers, reference);
         List<EvaluationRunner.FailedItem> failed = runner.failedItems(id);
         Report.Builder b = r.toBuilder().setCreatedUnixMs(runner.ledger().progress(id).createdMillis())

@@ -11,7 +11,7 @@ public interface InferenceConfig {
     /** The Triton model repository to serve. */
     Path modelRepository();
 
-    /** ONNX Runtime intra-op threads per session when a model's config sets none; 0 = ONNX Runtime's default. */
+    /** ONNX Runtime intra-op threads per session when a model's config sets none; 0 = the cores shared among its CPU instances. */
     @WithDefault("0")
     int intraOpThreads();
 

@@ -180,6 +180,36 @@ class FrechetDistanceTest {
     }
 
     @Test
+    void kidOfADrawFromTheKernelMatrixEqualsKidOfTheDrawnVectors() throws Exception {
+        NumpyArray a = NumpyArray.readNpy(fixture("basic_a.npy"));
+        NumpyArray b = NumpyArray.readNpy(fixture("basic_b.npy"));
+        int n = 60;
+        int d = 32;
+        double[] x = java.util.Arrays.copyOf(a.data(), n * d);
+        KernelInceptionDistance.Draws draws = new KernelInceptionDistance.Draws(x, n, b.data(), 400, d);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int trial = 0; trial < 5; trial++) {
+            int[] counts = new int[n];
+            double[] drawn = new double[n * d];
+            for (int r = 0; r < n; r++) {
+                int i = random.nextInt(n);
+                counts[i]++;
+                System.arraycopy(x, i * d, drawn, r * d, d);
+            }
+            double expected = KernelInceptionDistance.between(drawn, n, b.data(), 400, d);
+            assertEquals(expected, draws.kid(counts), 1e-9 * Math.abs(expected), "draw " + trial);
+        }
+        assertTrue(Double.isNaN(draws.kid(new int[n])), "an empty draw has no KID");
+        int[] one = new int[n];
+        one[7] = 2;
+        double[] same = new double[2 * d];
+        System.arraycopy(x, 7 * d, same, 0, d);
+        System.arraycopy(x, 7 * d, same, d, d);
+        assertEquals(KernelInceptionDistance.between(same, 2, b.data(), 400, d), draws.kid(one), 1e-9,
+                "a vector drawn twice meets its copy");
+    }
+
+    @Test
     void refusesToCompareFidsAtDifferentNOrReference() {
         FidResult base = new FidResult(17.2, "base", 10_000, "coco-10k", 10_000);
         FidResult des = new FidResult(16.2, "des", 10_000, "coco-10k", 10_000);
