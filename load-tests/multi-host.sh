@@ -65,7 +65,8 @@ HOSTS
 JAVA="java -Xms128m -Xmx384m -XX:TieredStopAtLevel=1 -Djdk.net.hosts.file=$RUN/hosts"
 start() { # host name jar args...
   local h=$1 name=$2 jar=$3; shift 3
-  in_host "$h" $JAVA -Dquarkus.http.host=0.0.0.0 "$@" -jar "$ROOT/$jar" </dev/null >"$RUN/$name.log" 2>&1 &
+  # ip netns exec execs the JVM itself, so the pid recorded is the JVM's.
+  ip netns exec "$(ns "$h")" $JAVA -Dquarkus.http.host=0.0.0.0 "$@" -jar "$ROOT/$jar" </dev/null >"$RUN/$name.log" 2>&1 &
   echo $! > "$RUN/$name.pid"; disown
 }
 ready() { # name host http_port
@@ -77,7 +78,7 @@ ready() { # name host http_port
   echo "$1 not ready after 120 s"; return 1
 }
 REPO="$ROOT/deploy/test-models/repository"
-in_host redis redis-server --bind "$NET.2" --port 6379 --save "" --appendonly no --protected-mode no \
+ip netns exec "$(ns redis)" redis-server --bind "$NET.2" --port 6379 --save "" --appendonly no --protected-mode no \
   --logfile "$RUN/redis.log" --daemonize no </dev/null >/dev/null 2>&1 &
 echo $! > "$RUN/redis.pid"; disown
 for h in infa infb; do
@@ -138,10 +139,12 @@ for _ in $(seq 1 1200); do
   [ "$done_now" -ge $((TOTAL / 4)) ] && break
   sleep 0.1
 done
-kill -9 "$(cat "$RUN/generator-b.pid")"; rm -f "$RUN/generator-b.pid"
+GEN_B_PID=$(cat "$RUN/generator-b.pid")
+kill -9 "$GEN_B_PID"; rm -f "$RUN/generator-b.pid"
 ip netns del "$(ns genb)"
 echo "removed generator host b at $done_now of $TOTAL items"
-check "generator host b was removed mid-run" '[ "$done_now" -lt "$TOTAL" ]'
+sleep 0.5
+check "generator host b was removed mid-run (its process gone, its address unreachable)" '[ "$done_now" -lt "$TOTAL" ] && ! kill -0 "$GEN_B_PID" 2>/dev/null && ! in_host client curl -fs -m 2 "http://$NET.6:8080/q/health/ready" >/dev/null 2>&1'
 timeout 300 $CLI watch "$ID" --coordinator coordinator-b:9104 >/dev/null 2>&1
 t1=$(date +%s.%N)
 check "the evaluation completed on the remaining hosts" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ]'
