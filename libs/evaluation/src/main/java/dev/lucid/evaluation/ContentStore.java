@@ -79,14 +79,21 @@ public final class ContentStore {
 
     /** As {@link #putImage(String, byte[])}, crediting {@code credit} (may be null) when this call stored it. */
     public boolean putImage(String key, byte[] png, Credit credit) {
-        byte[] value = png.length <= INLINE_LIMIT ? withHeader(png) : offload(png, ".png");
+        return putImage(key, StoredImage.of(png), credit);
+    }
+
+    /** As {@link #putImage(String, byte[], Credit)}, for an image whose hash is already computed. */
+    public boolean putImage(String key, StoredImage image, Credit credit) {
+        byte[] png = image.png();
+        byte[] value = png.length <= INLINE_LIMIT ? withHeader(image) : offload(png, image.sha256(), ".png");
         return put(imageKey(key), value, credit);
     }
 
-    private static byte[] withHeader(byte[] png) {
+    private static byte[] withHeader(StoredImage image) {
+        byte[] png = image.png();
         byte[] out = new byte[HEADER_LENGTH + png.length];
         System.arraycopy(SHA_HEADER, 0, out, 0, SHA_HEADER.length);
-        byte[] hex = sha256(png).getBytes(StandardCharsets.US_ASCII);
+        byte[] hex = image.sha256().getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(hex, 0, out, SHA_HEADER.length, hex.length);
         out[HEADER_LENGTH - 1] = '\n';
         System.arraycopy(png, 0, out, HEADER_LENGTH, png.length);
@@ -95,6 +102,10 @@ public final class ContentStore {
 
     /** An image as stored: its PNG and the PNG's sha256 (hex). */
     public record StoredImage(byte[] png, String sha256) {
+        /** A PNG with its hash computed (once, here). */
+        public static StoredImage of(byte[] png) {
+            return new StoredImage(png, ContentStore.sha256(png));
+        }
     }
 
     /** A stored image value as PNG and hash: with a header, from a blob (checked against its name) or legacy. */
@@ -108,19 +119,22 @@ public final class ContentStore {
             String ref = new String(v, StandardCharsets.UTF_8).substring(BLOB_PREFIX.length());
             return new StoredImage(png, ref.indexOf('.') < 0 ? ref : ref.substring(0, ref.indexOf('.')));
         }
-        return new StoredImage(v, sha256(v));
+        return StoredImage.of(v);
     }
 
     private static boolean startsWith(byte[] v, byte[] prefix) {
         return v.length >= prefix.length && java.util.Arrays.equals(v, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** A value small enough for Redis as it is; a larger one written to the blob directory, its reference returned. */
-    private byte[] offload(byte[] value, String extension) {
+    /**
+     * A value small enough for Redis as it is; a larger one written to the blob directory, its reference returned. The
+     * blob is named by its sha256: {@code knownSha} where the caller has it, else computed here.
+     */
+    private byte[] offload(byte[] value, String knownSha, String extension) {
         if (value.length <= INLINE_LIMIT) {
             return value;
         }
-        String sha = sha256(value);
+        String sha = knownSha != null ? knownSha : sha256(value);
         Path file = blobDir.resolve(sha + extension);
         try {
             Files.createDirectories(blobDir);
@@ -166,7 +180,7 @@ public final class ContentStore {
     public void putEmbedding(String modelFingerprint, String text, float[] embedding) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * embedding.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(embedding);
-        put(embeddingKey(modelFingerprint, text), offload(b.array(), ".f32"), null);
+        put(embeddingKey(modelFingerprint, text), offload(b.array(), null, ".f32"), null);
     }
 
     /** A stored embedding, if any. */

@@ -417,10 +417,10 @@ public final class EvaluationRunner {
                     throw new IllegalStateException("generator key " + made.get(i).key() + " differs from the planned "
                             + missingKeys.get(i) + ": coordinator and generator disagree on the model fingerprint");
                 }
-                store.putImage(missingKeys.get(i), made.get(i).png(),
-                        new ContentStore.Credit(ledger.madeKey(evalId), missingItems.get(i)));
-                // The same bytes as any copy another worker stored first: images are deterministic.
-                images.put(missingKeys.get(i), new ContentStore.StoredImage(made.get(i).png(), ContentStore.sha256(made.get(i).png())));
+                // Hashed once, here: the same bytes as any copy another worker stored first (images are deterministic).
+                ContentStore.StoredImage image = ContentStore.StoredImage.of(made.get(i).png());
+                store.putImage(missingKeys.get(i), image, new ContentStore.Credit(ledger.madeKey(evalId), missingItems.get(i)));
+                images.put(missingKeys.get(i), image);
             }
             CrashPoint.ITEMS_AFTER_IMAGES.reach();
         }

@@ -48,12 +48,10 @@ final class RedisScript {
 
     /**
      * Runs the script once per argument list, all in one round trip; the replies in order. Each run is atomic on its
-     * own (others' commands may come between two runs). Where Redis does not know the script, it is loaded first.
+     * own (others' commands may come between two runs). A run that Redis refused for not knowing the script (it
+     * did nothing) is sent again in full.
      */
     List<Object> runPipelined(UnifiedJedis redis, List<String> keys, List<List<String>> argLists) {
-        if (!Boolean.TRUE.equals(redis.scriptExists(sha1, keys.isEmpty() ? null : keys.get(0)))) {
-            redis.scriptLoad(source, keys.isEmpty() ? null : keys.get(0));
-        }
         List<redis.clients.jedis.Response<Object>> replies = new java.util.ArrayList<>(argLists.size());
         try (redis.clients.jedis.AbstractPipeline p = redis.pipelined()) {
             argLists.forEach(args -> replies.add(p.evalsha(sha1, keys, args)));
@@ -64,7 +62,7 @@ final class RedisScript {
             try {
                 out.add(replies.get(i).get());
             } catch (JedisNoScriptException e) {
-                // Redis lost its scripts between the load and the pipeline (a restart): nothing of this one ran.
+                // Redis does not know the script (first use, or restarted): nothing of this one ran.
                 out.add(run(redis, keys, argLists.get(i)));
             }
         }
