@@ -23,6 +23,8 @@ import java.util.concurrent.Executors;
  * <p>Usage: {@code GrpcTransportFloor PAYLOAD_BYTES BUSY_MS...}
  */
 public final class GrpcTransportFloor {
+    private static final int WARM_UP_CALLS = 3000;
+
     private GrpcTransportFloor() {
     }
 
@@ -72,16 +74,17 @@ public final class GrpcTransportFloor {
         System.out.println("| transport | payload (bytes) | handler busy (ms) | per call (ms) | transport + hand-offs (ms) |");
         System.out.println("|---|---|---|---|---|");
         int rounds = 5;
-        int callsPerRound = 25;
+        int callsPerRound = 100;
         for (int i = 1; i < args.length; i++) {
             int busy = Integer.parseInt(args[i]);
             GrpcService.ModelInferRequest req = GrpcService.ModelInferRequest.newBuilder().setModelName("floor")
                     .setId(Integer.toString(busy)).addRawInputContents(UnsafeByteOperations.unsafeWrap(new byte[payload]))
                     .build();
             long[] nanos = new long[links.size()];
-            for (Link l : links) {
-                for (int w = 0; w < 30; w++) {
-                    l.stub().modelInfer(req);
+            GrpcService.ModelInferRequest warm = req.toBuilder().setId("0").build();
+            for (Link l : links) { // warm-up without busy time: the first thousands of calls run interpreted
+                for (int w = 0; w < WARM_UP_CALLS; w++) {
+                    l.stub().modelInfer(warm);
                 }
             }
             for (int r = 0; r < rounds; r++) {

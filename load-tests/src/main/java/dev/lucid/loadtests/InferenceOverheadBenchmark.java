@@ -25,6 +25,8 @@ import java.util.Random;
 public final class InferenceOverheadBenchmark {
     private static final String MODEL = "conv_stack";
     private static final int THREADS = 2; // matches the model's intra_op_thread_count
+    /** Warm-up per batch size, all three paths in turn (settable with -Dbench.warmup-seconds). */
+    private static final long WARM_UP_NANOS = (long) (Double.parseDouble(System.getProperty("bench.warmup-seconds", "20")) * 1e9);
 
     private InferenceOverheadBenchmark() {
     }
@@ -42,8 +44,8 @@ public final class InferenceOverheadBenchmark {
         opts.setInterOpNumThreads(1);
         opts.addConfigEntry("session.intra_op.allow_spinning", "0"); // the server's session settings
         opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        System.out.printf("ONNX Runtime %s, model %s, %d intra-op threads, %d rounds x %d calls per mode%n%n",
-                env.getVersion(), modelFile, THREADS, rounds, perRound);
+        System.out.printf("ONNX Runtime %s, model %s, %d intra-op threads, %.0f s warm-up, %d rounds x %d calls per mode%n%n",
+                env.getVersion(), modelFile, THREADS, WARM_UP_NANOS / 1e9, rounds, perRound);
         System.out.println("| batch | in-process ORT p50 (ms) | server p50 (ms) | overhead p50 | in-process mean (ms) | server mean (ms) | overhead mean |");
         System.out.println("|---|---|---|---|---|---|---|");
         StringBuilder breakdown = new StringBuilder();
@@ -64,7 +66,10 @@ public final class InferenceOverheadBenchmark {
                 Histogram direct = new Histogram(3);
                 Histogram server = new Histogram(3);
                 Histogram serverShm = new Histogram(3);
-                for (int i = 0; i < 30; i++) { // warm-up of every path (JIT)
+                // Warm-up of every path, by time: gRPC, protobuf and the server's own code run interpreted for
+                // their first thousands of calls, and a few dozen calls would measure the JIT, not the server.
+                long warmEnd = System.nanoTime() + WARM_UP_NANOS;
+                for (int i = 0; i < 30 || System.nanoTime() < warmEnd; i++) {
                     runDirect(env, session, input, shape);
                     client.infer(request).output("features").floats();
                     shmClient.infer(request).output("features").floats();
