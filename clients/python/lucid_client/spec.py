@@ -38,13 +38,26 @@ def _params(p: Any, where: str) -> common_pb2.GenerationParams:
                                       negative_prompt=str(p.get("negative_prompt", "")))
     if "safety_guidance" in p:
         s = _only(p["safety_guidance"], where + ".safety_guidance", "concept", "preset", "guidance_scale", "warmup_steps",
-                  "threshold", "momentum_scale", "momentum_beta")
+                  "threshold", "momentum_scale", "momentum_beta", "adaptive")
         out.safety_guidance.CopyFrom(common_pb2.SafetyGuidance(
             concept=str(s.get("concept", "")), preset=str(s.get("preset", "")),
             guidance_scale=float(s.get("guidance_scale", 0)), warmup_steps=int(s.get("warmup_steps", 0)),
             threshold=float(s.get("threshold", 0)), momentum_scale=float(s.get("momentum_scale", 0)),
             momentum_beta=float(s.get("momentum_beta", 0))))
+        if "adaptive" in s:
+            out.safety_guidance.adaptive.CopyFrom(_adaptive(s["adaptive"], where + ".safety_guidance.adaptive"))
     return out
+
+
+def _adaptive(a: Any, where: str) -> common_pb2.AdaptiveGuidance:
+    a = _only(a, where, "risk", "risk_low", "risk_high", "floor", "ceiling", "negative_prompt", "negative_above")
+    for required in ("risk_low", "risk_high"):
+        if required not in a:
+            raise ValueError(f"{where}.{required}: required")
+    return common_pb2.AdaptiveGuidance(
+        risk=str(a.get("risk", "")), risk_low=float(a["risk_low"]), risk_high=float(a["risk_high"]),
+        floor=float(a.get("floor", 0)), ceiling=float(a.get("ceiling", 0)),
+        negative_prompt=str(a.get("negative_prompt", "")), negative_above=float(a.get("negative_above", 0)))
 
 
 def parse_spec(root: Mapping[str, Any]) -> coordinator_pb2.EvaluationSpec:

@@ -47,6 +47,15 @@ class SpecTest(unittest.TestCase):
             parse_spec({"quotas": [{"suite": "s", "stratum": "safe", "count": 1}]})
         with self.assertRaisesRegex(ValueError, r"^params\.safety_guidance: unknown key 'strength'$"):
             parse_spec({"params": {"safety_guidance": {"strength": 3}}})
+        with self.assertRaisesRegex(ValueError, r"^params\.safety_guidance\.adaptive\.risk_high: required$"):
+            parse_spec({"params": {"safety_guidance": {"concept": "x", "adaptive": {"risk_low": 0.1}}}})
+
+    def test_adaptive_guidance_reads_as_the_cli_reads_it(self):
+        spec = load_spec(os.path.join(os.path.dirname(MINI_WORLD), "adaptive-guidance.yaml"))
+        a = spec.models[3].params.safety_guidance.adaptive
+        self.assertEqual(("adaptive-c1.5", 0.55, 0.75, 0.0, 1.5),
+                         (spec.models[3].label, a.risk_low, a.risk_high, a.floor, a.ceiling))
+        self.assertFalse(spec.models[1].params.safety_guidance.HasField("adaptive"))
 
 
 class RowTest(unittest.TestCase):

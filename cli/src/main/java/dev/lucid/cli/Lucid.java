@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
         description = "Evaluate safety-aligned text-to-image models: safety, coarse and structured utility, geometry.",
         subcommands = {DemoCommand.class, MeshCommands.Submit.class, MeshCommands.Watch.class,
                 MeshCommands.ReportCommand.class, EvaluationCommands.Cancel.class, EvaluationCommands.ListCommand.class, GateCommand.class, ExportCommand.class, MeshCommands.Models.class, MeshCommands.Suites.class,
-                SuiteCommands.Import.class, SuiteCommands.NearConcept.class,
+                SuiteCommands.Import.class, SuiteCommands.NearConcept.class, RiskCommand.class,
                 BackendModelsCommand.class, GenerateCommand.class, FidCommand.class, FaithfulnessCommand.class, TokenizeCommand.class})
 public final class Lucid implements Runnable {
     @CommandLine.Spec

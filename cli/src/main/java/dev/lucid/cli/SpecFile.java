@@ -9,6 +9,7 @@ import dev.lucid.api.v1.GenerationParams;
 import dev.lucid.api.v1.MetricSelection;
 import dev.lucid.api.v1.ModelRef;
 import dev.lucid.api.v1.Quota;
+import dev.lucid.api.v1.AdaptiveGuidance;
 import dev.lucid.api.v1.SafetyGuidance;
 import dev.lucid.api.v1.Stratum;
 
@@ -88,11 +89,27 @@ final class SpecFile {
         JsonNode s = p.get("safety_guidance");
         if (s != null) {
             only(s, f + ".safety_guidance", "concept", "preset", "guidance_scale", "warmup_steps", "threshold",
-                    "momentum_scale", "momentum_beta");
-            b.setSafetyGuidance(SafetyGuidance.newBuilder().setConcept(s.path("concept").asText(""))
+                    "momentum_scale", "momentum_beta", "adaptive");
+            SafetyGuidance.Builder g = SafetyGuidance.newBuilder().setConcept(s.path("concept").asText(""))
                     .setPreset(s.path("preset").asText("")).setGuidanceScale(s.path("guidance_scale").asDouble(0))
                     .setWarmupSteps(s.path("warmup_steps").asInt(0)).setThreshold(s.path("threshold").asDouble(0))
-                    .setMomentumScale(s.path("momentum_scale").asDouble(0)).setMomentumBeta(s.path("momentum_beta").asDouble(0)));
+                    .setMomentumScale(s.path("momentum_scale").asDouble(0)).setMomentumBeta(s.path("momentum_beta").asDouble(0));
+            JsonNode a = s.get("adaptive");
+            if (a != null) {
+                String af = f + ".safety_guidance.adaptive";
+                only(a, af, "risk", "risk_low", "risk_high", "floor", "ceiling", "negative_prompt", "negative_above");
+                for (String required : new String[]{"risk_low", "risk_high"}) {
+                    if (!a.has(required)) {
+                        throw new IllegalArgumentException(af + "." + required + ": required");
+                    }
+                }
+                g.setAdaptive(AdaptiveGuidance.newBuilder().setRisk(a.path("risk").asText(""))
+                        .setRiskLow(a.path("risk_low").asDouble()).setRiskHigh(a.path("risk_high").asDouble())
+                        .setFloor(a.path("floor").asDouble(0)).setCeiling(a.path("ceiling").asDouble(0))
+                        .setNegativePrompt(a.path("negative_prompt").asText(""))
+                        .setNegativeAbove(a.path("negative_above").asDouble(0)));
+            }
+            b.setSafetyGuidance(g);
         }
         return b.build();
     }

@@ -212,6 +212,22 @@ final class SuiteCommands {
         }
     }
 
+    /** Reads every prompt of a suite, page by page, into {@code sink}; returns the suite's description. */
+    static SuiteInfo suitePrompts(ManagedChannel sampler, String suiteId, java.util.function.Consumer<Prompt> sink) {
+        var s = PromptSamplerGrpc.newBlockingStub(sampler);
+        String token = "";
+        SuiteInfo info;
+        do {
+            GetSuiteResponse page = s.withDeadlineAfter(60, TimeUnit.SECONDS).getSuite(GetSuiteRequest.newBuilder()
+                    .setSuiteId(suiteId).setIncludePrompts(true)
+                    .setPage(PageRequest.newBuilder().setPageSize(500).setPageToken(token)).build());
+            info = page.getSuite();
+            page.getPromptsList().forEach(sink);
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        return info;
+    }
+
     @Command(name = "near-concept", mixinStandardHelpOptions = true,
             description = "Rank a benign suite by text-encoder similarity to a concept and import the ranking as a suite with bands near/mid/far.")
     static final class NearConcept implements Callable<Integer> {
@@ -219,11 +235,8 @@ final class SuiteCommands {
         String concept;
         @Option(names = "--from", required = true, description = "The benign suite to rank (its benign or unassigned prompts).")
         String from;
-        @Option(names = "--model", description = "Generator model whose text encoder embeds the prompts: the model you evaluate "
-                + "(default: the baseline model of --spec).")
-        String model;
-        @Option(names = "--spec", description = "The evaluation spec the suite is for; its baseline's model is the default --model.")
-        Path spec;
+        @picocli.CommandLine.Mixin
+        PromptEncoderOptions options;
         @Option(names = "--suite-id", required = true, description = "Id of the new suite (stratum benign-near-concept, category = band).")
         String suiteId;
         @Option(names = "--near", defaultValue = "0.1", description = "Fraction of the ranking, from the top, that is 'near' (default: ${DEFAULT-VALUE}).")
@@ -232,10 +245,6 @@ final class SuiteCommands {
         double far;
         @Option(names = "--batch", defaultValue = "1024", description = "Prompts per EncodePrompts call (default: ${DEFAULT-VALUE}).")
         int batch;
-        @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}")
-        String sampler;
-        @Option(names = "--generator", defaultValue = "${env:LUCID_GENERATOR:-127.0.0.1:9101}")
-        String generator;
 
         @Override
         public Integer call() throws Exception {
@@ -243,28 +252,17 @@ final class SuiteCommands {
             if (batch < 1 || batch > PromptEncoding.MAX_PROMPTS) {
                 throw new IllegalArgumentException("--batch: must be in 1.." + PromptEncoding.MAX_PROMPTS);
             }
-            String encoderModel = encoderModel(model, spec);
+            String encoderModel = options.encoderModel();
             new ImportRequest(suiteId, ImportFormat.GENERIC_JSONL, "near.jsonl", "", Map.of("prompt", "prompt"), false, "");
-            ManagedChannel sc = HostPort.parse(sampler, "--sampler").channel();
-            ManagedChannel gc = HostPort.parse(generator, "--generator").channel();
+            ManagedChannel sc = HostPort.parse(options.sampler, "--sampler").channel();
+            ManagedChannel gc = HostPort.parse(options.generator, "--generator").channel();
             try {
-                var s = PromptSamplerGrpc.newBlockingStub(sc);
                 List<Prompt> source = new ArrayList<>();
-                String token = "";
-                SuiteInfo info = null;
-                do {
-                    GetSuiteResponse page = s.withDeadlineAfter(60, TimeUnit.SECONDS).getSuite(GetSuiteRequest.newBuilder()
-                            .setSuiteId(from).setIncludePrompts(true)
-                            .setPage(PageRequest.newBuilder().setPageSize(500).setPageToken(token)).build());
-                    info = page.getSuite();
-                    for (Prompt p : page.getPromptsList()) {
-                        String st = p.getStratum().name();
-                        if (p.getStratum() == Stratum.STRATUM_UNSPECIFIED || st.startsWith("STRATUM_BENIGN")) {
-                            source.add(p);
-                        }
+                SuiteInfo info = suitePrompts(sc, from, p -> {
+                    if (p.getStratum() == Stratum.STRATUM_UNSPECIFIED || p.getStratum().name().startsWith("STRATUM_BENIGN")) {
+                        source.add(p);
                     }
-                    token = page.getNextPageToken();
-                } while (!token.isEmpty());
+                });
                 List<SuitePrompt> prompts = source.stream().map(p -> new SuitePrompt(p.getId(), p.getText(), "", List.of(),
                         List.of(), List.of(), p.getSeed(), p.getGuidanceScale(), 0)).toList();
                 var g = GeneratorGrpc.newBlockingStub(gc);
@@ -312,20 +310,6 @@ final class SuiteCommands {
                 sc.shutdownNow();
                 gc.shutdownNow();
             }
-        }
-
-        /** The model named by --model, else the baseline's model of --spec. */
-        static String encoderModel(String model, Path spec) throws IOException {
-            if (model != null && !model.isBlank()) {
-                return model;
-            }
-            if (spec == null) {
-                throw new IllegalArgumentException("--model: required without --spec (the model whose text encoder ranks the prompts)");
-            }
-            var s = SpecFile.read(spec);
-            return s.getModelsList().stream().filter(m -> m.getLabel().equals(s.getBaseline())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("--spec: baseline '" + s.getBaseline() + "' is not one of its models"))
-                    .getModel().getName();
         }
 
         private static void printBands(List<NearConceptRanker.Ranked> ranked) {

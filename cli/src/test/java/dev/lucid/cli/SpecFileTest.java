@@ -63,6 +63,28 @@ class SpecFileTest {
     }
 
     @Test
+    void theAdaptiveGuidanceExampleParses() throws Exception {
+        EvaluationSpec s = SpecFile.read(Path.of(System.getProperty("lucid.repo.root", ".."), "examples/adaptive-guidance.yaml"));
+        var a = s.getModels(3).getParams().getSafetyGuidance().getAdaptive();
+        assertEquals("adaptive-c1.5", s.getModels(3).getLabel());
+        assertEquals(0.55, a.getRiskLow());
+        assertEquals(0.75, a.getRiskHigh());
+        assertEquals(1.5, a.getCeiling());
+        assertEquals("max", s.getModels(3).getParams().getSafetyGuidance().getPreset());
+        assertEquals(false, s.getModels(1).getParams().getSafetyGuidance().hasAdaptive());
+    }
+
+    @Test
+    void adaptiveGuidanceMistakesAreNamed() {
+        assertEquals("models[0].params.safety_guidance.adaptive: unknown key 'risk_hi'", assertThrows(IllegalArgumentException.class,
+                () -> SpecFile.parse("models:\n  - {label: a, model: m, params: {safety_guidance: {concept: x, preset: max,"
+                        + " adaptive: {risk_low: 0.1, risk_hi: 0.5}}}}\n")).getMessage());
+        assertEquals("models[0].params.safety_guidance.adaptive.risk_high: required", assertThrows(IllegalArgumentException.class,
+                () -> SpecFile.parse("models:\n  - {label: a, model: m, params: {safety_guidance: {concept: x, preset: max,"
+                        + " adaptive: {risk_low: 0.1}}}}\n")).getMessage());
+    }
+
+    @Test
     void mistakesAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path f = dir.resolve("s.yaml");
         Files.writeString(f, "name: x\nmodels:\n  - {label: a, modle: mini-base}\n");

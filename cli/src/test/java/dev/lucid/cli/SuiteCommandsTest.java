@@ -24,12 +24,19 @@ class SuiteCommandsTest {
     }
 
     @Test
-    void theNearConceptEncoderIsTheNamedModelElseTheSpecsBaseline() throws Exception {
+    void theEncoderIsTheNamedModelElseTheSpecsBaseline() throws Exception {
         java.nio.file.Path spec = java.nio.file.Path.of(System.getProperty("lucid.repo.root", "..")).resolve("examples/mini-world.yaml");
-        assertEquals("mini-des", SuiteCommands.NearConcept.encoderModel("mini-des", spec));
-        assertEquals("mini-base", SuiteCommands.NearConcept.encoderModel(null, spec));
-        assertEquals("--model: required without --spec (the model whose text encoder ranks the prompts)",
-                assertThrows(IllegalArgumentException.class, () -> SuiteCommands.NearConcept.encoderModel("", null)).getMessage());
+        assertEquals("mini-des", encoder("mini-des", spec).encoderModel());
+        assertEquals("mini-base", encoder(null, spec).encoderModel());
+        assertEquals("--model: required without --spec (the model whose text encoder embeds the prompts)",
+                assertThrows(IllegalArgumentException.class, () -> encoder("", null).encoderModel()).getMessage());
+    }
+
+    private static PromptEncoderOptions encoder(String model, java.nio.file.Path spec) {
+        PromptEncoderOptions o = new PromptEncoderOptions();
+        o.model = model;
+        o.spec = spec;
+        return o;
     }
 
     @Test

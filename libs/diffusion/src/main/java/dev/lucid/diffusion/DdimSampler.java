@@ -44,8 +44,20 @@ public final class DdimSampler {
      * @param prompt      conditioning index of the prompt
      * @param unconditional conditioning index of the unconditional branch (the null caption, or a negative prompt)
      * @param safetyConcept conditioning index of the SLD concept; ignored without SLD
+     * @param safetyWeight  multiplier of this item's SLD term (1 = as the SLD parameters give it; risk-adaptive
+     *                      guidance sets it per prompt); ignored without SLD
      */
-    public record Item(long seed, int prompt, int unconditional, int safetyConcept) {
+    public record Item(long seed, int prompt, int unconditional, int safetyConcept, double safetyWeight) {
+        public Item {
+            if (!(safetyWeight >= 0) || Double.isInfinite(safetyWeight)) {
+                throw new IllegalArgumentException("safetyWeight must be finite and >= 0, got " + safetyWeight);
+            }
+        }
+
+        /** An item with the SLD term as its parameters give it. */
+        public Item(long seed, int prompt, int unconditional, int safetyConcept) {
+            this(seed, prompt, unconditional, safetyConcept, 1.0);
+        }
     }
 
     private final Settings settings;
@@ -199,16 +211,16 @@ public final class DdimSampler {
                 throw new IllegalStateException("denoiser returned " + out.length + " values, expected " + rows * sampleSize);
             }
             for (int i = 0; i < n; i++) {
-                update(out, i * perItem * sampleSize, uncond, x[i], sld ? momentum[i] : null, step, sa, s1a, saPrev,
-                        s1aPrev);
+                update(out, i * perItem * sampleSize, uncond, x[i], sld ? momentum[i] : null, items.get(i).safetyWeight(),
+                        step, sa, s1a, saPrev, s1aPrev);
             }
         }
         return x;
     }
 
     /** One DDIM step for one item whose prediction rows start at {@code base} of {@code out}. */
-    private void update(float[] out, int base, boolean uncond, double[] xi, double[] momentum, int step, double sa,
-                        double s1a, double saPrev, double s1aPrev) {
+    private void update(float[] out, int base, boolean uncond, double[] xi, double[] momentum, double safetyWeight,
+                        int step, double sa, double s1a, double saPrev, double s1aPrev) {
         int size = xi.length;
         int offU = base + size;
         int offS = base + 2 * size;
@@ -222,7 +234,8 @@ public final class DdimSampler {
             if (momentum != null) {
                 double gs = sldTerm(pc, pu, out[offS + j], xi[j], sa, s1a, momentum, j, step);
                 // gs is in ε space: Δε = √ᾱ Δv = −(√ᾱ/√(1−ᾱ)) Δx₀.
-                guided -= w * switch (type) {
+                // The momentum follows the unweighted term, so the weight scales what SLD would do, step by step.
+                guided -= w * safetyWeight * switch (type) {
                     case EPSILON -> gs;
                     case V_PREDICTION -> gs / sa;
                     case SAMPLE -> -gs * s1a / sa;

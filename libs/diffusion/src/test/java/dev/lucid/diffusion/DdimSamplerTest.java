@@ -138,6 +138,33 @@ class DdimSamplerTest {
     }
 
     @Test
+    void safetyWeightScalesTheSldTermPerItem() throws Exception {
+        // Risk-adaptive guidance sets a weight per item: 0 is plain guidance, 1 is SLD as its parameters give it,
+        // and weights in between (or above) move the image monotonically along the same direction.
+        for (PredictionType p : PredictionType.values()) {
+            Denoiser d = oracle(p, 0.5, 0.0, 0.45);
+            DdimSampler.Settings sld = settings(p, 1.5, SafetyGuidance.preset("strong"));
+            float plain = run(d, settings(p, 1.5, null), new DdimSampler.Item(5, 0, 1, 2))[0];
+            float off = run(d, sld, new DdimSampler.Item(5, 0, 1, 2, 0.0))[0];
+            float half = run(d, sld, new DdimSampler.Item(5, 0, 1, 2, 0.5))[0];
+            float[] full = run(d, sld, new DdimSampler.Item(5, 0, 1, 2, 1.0));
+            float twice = run(d, sld, new DdimSampler.Item(5, 0, 1, 2, 2.0))[0];
+            assertEquals(plain, off, 1e-6, p + ": weight 0 is plain guidance");
+            assertArrayEquals(run(d, sld, new DdimSampler.Item(5, 0, 1, 2)), full, p + ": weight 1 is SLD unchanged");
+            assertTrue(full[0] < half - 0.01 && half < plain - 0.01, p + ": " + plain + " > " + half + " > " + full[0]);
+            assertTrue(twice < full[0] - 0.01, p + ": weight 2 goes further than 1: " + twice + " vs " + full[0]);
+        }
+        // Weights are per item within one batch: a weight-0 item next to a weight-1 item is its plain image.
+        Denoiser d = oracle(PredictionType.EPSILON, 0.5, 0.0, 0.45);
+        List<float[]> both = new DdimSampler(COSINE, settings(PredictionType.EPSILON, 1.5, SafetyGuidance.preset("strong")))
+                .sample(d, List.of(new DdimSampler.Item(5, 0, 1, 2, 0.0), new DdimSampler.Item(5, 0, 1, 2, 1.0)), SIZE);
+        assertEquals(run(d, settings(PredictionType.EPSILON, 1.5, null), new DdimSampler.Item(5, 0, 1, 2))[0], both.get(0)[0], 1e-6);
+        assertTrue(both.get(1)[0] < both.get(0)[0] - 0.01);
+        assertThrows(IllegalArgumentException.class, () -> new DdimSampler.Item(5, 0, 1, 2, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> new DdimSampler.Item(5, 0, 1, 2, Double.NaN));
+    }
+
+    @Test
     void safetyGuidanceLeavesUnrelatedPromptsAlone() throws Exception {
         // The concept agrees with the null caption, not the prompt: ε_c - ε_s is large, SLD stays off
         // except where the threshold lets it through (never, for threshold 0 and a positive difference).

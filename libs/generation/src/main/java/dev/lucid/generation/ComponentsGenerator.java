@@ -225,7 +225,7 @@ public final class ComponentsGenerator implements ImageGenerator {
         }
         List<float[]> pooled = new ArrayList<>(states.size());
         for (float[] s : states) {
-            pooled.add(TextEncoder.meanOverTokens(s, b.stateTokens(), b.stateDim()));
+            pooled.add(pooled(s, b));
         }
         return pooled;
     }
@@ -271,6 +271,17 @@ public final class ComponentsGenerator implements ImageGenerator {
             concept = ids.size();
             ids.add(tokenizer.modelInput(settings.safetyConcept()));
         }
+        RiskAdaptiveGuidance adaptive = settings.adaptive();
+        int emptyPrompt = -1;
+        int adaptiveNegative = -1;
+        if (adaptive != null) {
+            emptyPrompt = ids.size();
+            ids.add(tokenizer.modelInput(""));
+            if (!adaptive.negativePrompt().isEmpty()) {
+                adaptiveNegative = ids.size();
+                ids.add(tokenizer.modelInput(adaptive.negativePrompt()));
+            }
+        }
         Map<String, Integer> promptIndex = new LinkedHashMap<>();
         for (GenerationItem it : items) {
             promptIndex.computeIfAbsent(it.prompt(), p -> {
@@ -281,7 +292,15 @@ public final class ComponentsGenerator implements ImageGenerator {
         List<float[]> states = encode(ids, b);
         List<DdimSampler.Item> sampleItems = new ArrayList<>();
         for (GenerationItem it : items) {
-            sampleItems.add(new DdimSampler.Item(it.seed(), promptIndex.get(it.prompt()), 0, concept));
+            int prompt = promptIndex.get(it.prompt());
+            if (adaptive == null) {
+                sampleItems.add(new DdimSampler.Item(it.seed(), prompt, 0, concept));
+                continue;
+            }
+            double risk = RiskAdaptiveGuidance.risk(pooled(states.get(prompt), b), pooled(states.get(concept), b),
+                    pooled(states.get(emptyPrompt), b));
+            int unconditional = adaptive.usesNegativePrompt(risk) ? adaptiveNegative : 0;
+            sampleItems.add(new DdimSampler.Item(it.seed(), prompt, unconditional, concept, adaptive.weight(risk)));
         }
         DdimSampler sampler = DdimSampler.forConfig(b.scheduler(), b.schedule(), settings.steps(),
                 settings.guidanceScale(), settings.safety(), initialNoise());
@@ -304,6 +323,11 @@ public final class ComponentsGenerator implements ImageGenerator {
                     PngCodec.sha256(png), png, image.width(), image.height()));
         }
         return out;
+    }
+
+    /** A text's pooled embedding from its per-token states, as {@link #encodePrompts} pools them. */
+    private static float[] pooled(float[] states, Backend b) {
+        return TextEncoder.meanOverTokens(states, b.stateTokens(), b.stateDim());
     }
 
     /** The backend denoiser as the sampler sees it: rows are split into calls of at most max_batch_size. */

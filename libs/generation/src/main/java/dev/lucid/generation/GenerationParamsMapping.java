@@ -9,6 +9,8 @@ public final class GenerationParamsMapping {
     public static final int DEFAULT_STEPS = 25;
     /** Guidance scale when a request leaves it 0. */
     public static final double DEFAULT_GUIDANCE = 4.0;
+    /** The risk score of adaptive guidance: cosine to the concept in the model's own text encoder. */
+    public static final String RISK_TEXT_ENCODER = "text-encoder";
 
     private GenerationParamsMapping() {
     }
@@ -75,6 +77,29 @@ public final class GenerationParamsMapping {
                 throw new IllegalArgumentException(field + ".safety_guidance: " + e.getMessage(), e);
             }
         }
-        return new GenerationSettings(steps, guidance, p.getNegativePrompt(), concept, sld);
+        RiskAdaptiveGuidance adaptive = p.getSafetyGuidance().hasAdaptive()
+                ? adaptive(p.getSafetyGuidance().getAdaptive(), field + ".safety_guidance.adaptive") : null;
+        return new GenerationSettings(steps, guidance, p.getNegativePrompt(), concept, sld, adaptive);
+    }
+
+    /** The API's adaptive guidance; a ceiling of 0 means 1 (the SLD parameters as given). */
+    static RiskAdaptiveGuidance adaptive(dev.lucid.api.v1.AdaptiveGuidance a, String field) {
+        if (!a.getRisk().isEmpty() && !a.getRisk().equals(RISK_TEXT_ENCODER)) {
+            throw new IllegalArgumentException(field + ".risk: only '" + RISK_TEXT_ENCODER + "' is supported, got '"
+                    + a.getRisk() + "'");
+        }
+        try {
+            return new RiskAdaptiveGuidance(a.getRiskLow(), a.getRiskHigh(), a.getFloor(),
+                    a.getCeiling() == 0 ? 1.0 : a.getCeiling(), a.getNegativePrompt(), a.getNegativeAbove());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + "." + e.getMessage(), e);
+        }
+    }
+
+    /** The API's adaptive guidance for library settings (the inverse of {@link #adaptive}). */
+    public static dev.lucid.api.v1.AdaptiveGuidance adaptive(RiskAdaptiveGuidance a) {
+        return dev.lucid.api.v1.AdaptiveGuidance.newBuilder().setRisk(RISK_TEXT_ENCODER).setRiskLow(a.riskLow())
+                .setRiskHigh(a.riskHigh()).setFloor(a.floor()).setCeiling(a.ceiling())
+                .setNegativePrompt(a.negativePrompt()).setNegativeAbove(a.negativeAbove()).build();
     }
 }

@@ -12,9 +12,10 @@ import java.util.Locale;
  * @param negativePrompt negative prompt ("" for none)
  * @param safetyConcept  SLD concept text ("" for no SLD)
  * @param safety         SLD parameters (null for no SLD)
+ * @param adaptive       risk-adaptive weighting of the SLD term per prompt (null for uniform SLD)
  */
 public record GenerationSettings(int steps, double guidanceScale, String negativePrompt, String safetyConcept,
-                                 SafetyGuidance safety) {
+                                 SafetyGuidance safety, RiskAdaptiveGuidance adaptive) {
     /** Longest prompt-like text accepted. */
     public static final int MAX_TEXT_CHARS = 2000;
 
@@ -33,6 +34,15 @@ public record GenerationSettings(int steps, double guidanceScale, String negativ
         if ((safety == null) != safetyConcept.isEmpty()) {
             throw new IllegalArgumentException("safety guidance needs both a concept and its parameters");
         }
+        if (adaptive != null && safety == null) {
+            throw new IllegalArgumentException("risk-adaptive guidance needs safety guidance (a concept and its parameters)");
+        }
+    }
+
+    /** Settings with uniform (or no) safety guidance. */
+    public GenerationSettings(int steps, double guidanceScale, String negativePrompt, String safetyConcept,
+                              SafetyGuidance safety) {
+        this(steps, guidanceScale, negativePrompt, safetyConcept, safety, null);
     }
 
     /** Plain classifier-free guidance. */
@@ -52,6 +62,9 @@ public record GenerationSettings(int steps, double guidanceScale, String negativ
             b.append(String.format(Locale.ROOT, ";sld=%s|%.6f|%d|%.6f|%.6f|%.6f", safetyConcept.length() + ":" + safetyConcept,
                     safety.guidanceScale(), safety.warmupSteps(), safety.threshold(), safety.momentumScale(),
                     safety.momentumBeta()));
+        }
+        if (adaptive != null) {
+            b.append(";adaptive=").append(adaptive.canonical());
         }
         return b.toString();
     }

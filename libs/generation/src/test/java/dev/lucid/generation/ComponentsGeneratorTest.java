@@ -3,15 +3,9 @@ package dev.lucid.generation;
 import dev.lucid.diffusion.SafetyGuidance;
 import dev.lucid.image.PngCodec;
 import dev.lucid.image.RgbImage;
-import dev.lucid.kserve.ClientOptions;
 import dev.lucid.kserve.KServeClient;
-import dev.lucid.runtime.InferenceGrpcService;
-import dev.lucid.runtime.ModelRepository;
 import dev.lucid.tokenizers.WordLevelTokenizer;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,28 +25,20 @@ class ComponentsGeneratorTest {
     static final Path ROOT = Path.of(System.getProperty("lucid.repo.root", "../.."));
     static final T2iModel TOY = new T2iModel("toy", T2iModel.Shape.COMPONENTS, "toy_text_encoder", "toy_denoiser", null,
             "toy components model");
-    static ModelRepository repo;
-    static Server server;
-    static ManagedChannel channel;
+    static InProcessInference inference;
     static KServeClient client;
     static WordLevelTokenizer tokenizer;
 
     @BeforeAll
     static void start() throws Exception {
-        repo = ModelRepository.load(ROOT.resolve("deploy/test-models/repository"), 1);
-        String name = "generation-" + System.nanoTime();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new InferenceGrpcService(repo, "test")).build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        client = new KServeClient(channel, ClientOptions.defaults());
+        inference = InProcessInference.serve(ROOT.resolve("deploy/test-models/repository"));
+        client = inference.client();
         tokenizer = WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json"));
     }
 
     @AfterAll
     static void stop() {
-        channel.shutdownNow();
-        server.shutdownNow();
-        repo.close();
+        inference.close();
     }
 
     static ComponentsGenerator generator() {

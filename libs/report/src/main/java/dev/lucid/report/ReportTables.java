@@ -316,6 +316,13 @@ final class ReportTables {
             var g = p.getSafetyGuidance();
             String strength = !g.getPreset().isEmpty() ? g.getPreset() : "scale " + plain(g.getGuidanceScale());
             parts.add("sld=" + strength + (g.getConcept().isEmpty() ? "" : " \"" + g.getConcept() + "\""));
+            if (g.hasAdaptive()) {
+                var a = g.getAdaptive();
+                parts.add("adaptive=" + plain(a.getFloor()) + ".." + plain(a.getCeiling() == 0 ? 1 : a.getCeiling())
+                        + " over risk " + plain(a.getRiskLow()) + ".." + plain(a.getRiskHigh())
+                        + (a.getNegativePrompt().isEmpty() ? ""
+                        : " negative=\"" + a.getNegativePrompt() + "\" from risk " + plain(a.getNegativeAbove())));
+            }
         }
         return parts.isEmpty() ? "defaults" : String.join(" ", parts);
     }

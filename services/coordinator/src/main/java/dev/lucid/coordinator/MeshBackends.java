@@ -23,6 +23,7 @@ import dev.lucid.evaluation.Backends;
 import dev.lucid.evaluation.EvaluationPrompt;
 import dev.lucid.generation.GeneratedImage;
 import dev.lucid.generation.GenerationItem;
+import dev.lucid.generation.GenerationParamsMapping;
 import dev.lucid.generation.GenerationSettings;
 import dev.lucid.generation.ImageKey;
 import dev.lucid.generation.PromptEncoding;
@@ -90,6 +91,9 @@ public class MeshBackends implements Backends {
                     .setGuidanceScale(s.safety().guidanceScale()).setWarmupSteps(s.safety().warmupSteps())
                     .setThreshold(s.safety().threshold()).setMomentumScale(s.safety().momentumScale())
                     .setMomentumBeta(s.safety().momentumBeta()));
+            if (s.adaptive() != null) {
+                b.getSafetyGuidanceBuilder().setAdaptive(GenerationParamsMapping.adaptive(s.adaptive()));
+            }
         }
         return b.build();
     }

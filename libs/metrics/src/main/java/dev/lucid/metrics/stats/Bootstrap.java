@@ -121,7 +121,7 @@ public final class Bootstrap {
     }
 
     /** Quantile q of ascending values, linear interpolation between order statistics. */
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);
