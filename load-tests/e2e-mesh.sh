@@ -14,7 +14,8 @@
 #  9. the mesh runs with mutual TLS on every link (LUCID_E2E_TLS=mtls, the default; tls or none to change): clients
 #     without the CA, or without a client certificate, are refused, and Redis speaks only TLS;
 # 10. tenants: the coordinator with bearer tokens for two tenants: no or unknown token refused, another tenant's
-#     evaluation NOT_FOUND exactly as an unknown one and never listed, audit lines, no token in any log.
+#     evaluation NOT_FOUND exactly as an unknown one and never listed, quotas on items per evaluation and per day,
+#     audit lines, no token in any log.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -177,7 +178,7 @@ TOKEN_A=$(head -c 24 /dev/urandom | base64 | tr -d '/+='); TOKEN_B=$(head -c 24 
 printf '# e2e tenants: TENANT SHA256-OF-TOKEN\nteam-a %s\nteam-b %s\n' "$(printf %s "$TOKEN_A" | sha256sum | cut -d' ' -f1)" \
   "$(printf %s "$TOKEN_B" | sha256sum | cut -d' ' -f1)" > "$RUN/tokens"
 cp "$RUN/coordinator.cmd" "$RUN/coordinator.cmd.open"
-sed -i "s|^exec java |exec java -Dlucid.coordinator.tokens-file=$RUN/tokens |" "$RUN/coordinator.cmd"
+sed -i "s|^exec java |exec java -Dlucid.coordinator.tokens-file=$RUN/tokens -Dlucid.coordinator.tenant-max-items-per-evaluation=200 -Dlucid.coordinator.tenant-max-items-per-day=150 |" "$RUN/coordinator.cmd"
 bin/lucid-mesh restart coordinator "$RUN"
 for _ in $(seq 1 120); do LUCID_TOKEN=$TOKEN_A $CLI list --coordinator "$LUCID_COORDINATOR" >/dev/null 2>&1 && break; sleep 0.5; done
 anon=$($CLI list --coordinator "$LUCID_COORDINATOR" 2>&1); wrong=$(LUCID_TOKEN=not-a-token $CLI list --coordinator "$LUCID_COORDINATOR" 2>&1)
@@ -185,6 +186,13 @@ check "tenants: a call without a token, or with an unknown one, is UNAUTHENTICAT
 IDA=$(LUCID_TOKEN=$TOKEN_A $CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 LUCID_TOKEN=$TOKEN_A $CLI watch "$IDA" --coordinator "$LUCID_COORDINATOR" >/dev/null
 check "tenants: team-a's evaluation of the first spec runs under an id of its own, from the cache" '[ "$IDA" != "$ID" ] && [ "$($R hget lucid:eval:$IDA state)" = SUCCEEDED ] && [ "$(num lucid:eval:$IDA generated)" = 0 ]'
+# Quotas (200 items per evaluation, 150 per day): team-a has used 96 today.
+too_big=$(LUCID_TOKEN=$TOKEN_A $CLI submit "$RUN/spec5.yaml" --coordinator "$LUCID_COORDINATOR" 2>&1 || true)
+sed -e 's/^base_seed: 0$/base_seed: 77/' "$SPEC" > "$RUN/spec-quota.yaml"
+over_day=$(LUCID_TOKEN=$TOKEN_A $CLI submit "$RUN/spec-quota.yaml" --coordinator "$LUCID_COORDINATOR" 2>&1 || true)
+echo "team-a over its quotas: $too_big / $over_day"
+check "tenants: quotas refuse RESOURCE_EXHAUSTED naming the quota (384 items > 200 per evaluation; 96 + 96 > 150 per day), audited" \
+  'grep -q "RESOURCE_EXHAUSTED: quota tenant-max-items-per-evaluation: the evaluation has 384 items (limit 200" <<< "$too_big" && grep -q "RESOURCE_EXHAUSTED: quota tenant-max-items-per-day: tenant team-a has used 96 of 150 items today" <<< "$over_day" && grep -q "tenant=team-a action=submit evaluation=ev-[0-9a-f]* outcome=refused items=96 reason=quota-tenant-max-items-per-day" "$RUN/coordinator.log"'
 b() { LUCID_TOKEN=$TOKEN_B $CLI "$@" --coordinator "$LUCID_COORDINATOR" 2>&1; }
 unknown=$(b report ev-00000000000000000000 | sed 's/ev-00000000000000000000/ID/g')
 b_report=$(b report "$IDA" | sed "s/$IDA/ID/g"); b_watch=$(b watch "$IDA" | sed "s/$IDA/ID/g"); b_cancel=$(b cancel "$IDA" | sed "s/$IDA/ID/g")

@@ -91,4 +91,12 @@ public interface CoordinatorConfig {
     /** Evaluations one tenant may have running at once (RESOURCE_EXHAUSTED beyond). */
     @WithDefault("8")
     int tenantMaxRunning();
+
+    /** Items (images) one evaluation of a tenant may have (RESOURCE_EXHAUSTED beyond). */
+    @WithDefault("1000000")
+    long tenantMaxItemsPerEvaluation();
+
+    /** Items a tenant may submit per UTC day, counted once per evaluation when first submitted (RESOURCE_EXHAUSTED beyond). */
+    @WithDefault("5000000")
+    long tenantMaxItemsPerDay();
 }

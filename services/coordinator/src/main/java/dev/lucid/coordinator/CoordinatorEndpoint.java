@@ -69,14 +69,19 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                 // The same spec from two tenants is two evaluations: neither can watch or cancel the other's.
                 plan = new EvaluationRunner.Plan(Tenancy.evaluationId(plan.evaluationId(), tenant), plan.models(),
                         plan.prompts(), plan.seedsPerPrompt(), plan.baseSeed());
-                tenancy.claim(tenant.get(), plan.evaluationId(), this::running);
+                try {
+                    tenancy.claim(tenant.get(), plan.evaluationId(), plan.total(), this::running);
+                } catch (io.grpc.StatusRuntimeException refused) {
+                    Tenancy.audit(tenant, "submit", plan.evaluationId(), "outcome=refused items=" + plan.total()
+                            + " reason=" + refused.getStatus().getDescription().split(":")[0].replace(' ', '-'));
+                    throw refused;
+                }
             }
             reports.recordReference(plan.evaluationId(), request.getSpec());
             EvaluationLedger.Submitted what = runner().submit(plan, JsonFormat.printer().print(request.getSpec()),
                     request.getSpec().getName());
             Tenancy.audit(tenant, "submit", plan.evaluationId(), "outcome=" + what.name().toLowerCase(java.util.Locale.ROOT)
-                    + " models=" + plan.models().size() + " prompts=" + plan.prompts().size() + " items="
-                    + (long) plan.models().size() * plan.prompts().size() * plan.seedsPerPrompt()
+                    + " models=" + plan.models().size() + " prompts=" + plan.prompts().size() + " items=" + plan.total()
                     + " spec_bytes=" + request.getSpec().getSerializedSize());
             out.onNext(SubmitResponse.newBuilder().setEvaluationId(plan.evaluationId())
                     .setResumed(what == EvaluationLedger.Submitted.RESUMED)

@@ -6,17 +6,17 @@ import dev.lucid.generation.ImageKey;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import redis.clients.jedis.params.ZAddParams;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * Tenants' separate spaces: which evaluations a tenant owns (a sorted set per tenant in Redis, by creation time), the
- * tenant-scoped evaluation id (the same spec from two tenants is two evaluations), the quota on running evaluations,
+ * tenant-scoped evaluation id (the same spec from two tenants is two evaluations), the quotas ({@link TenantQuotas}),
  * and the audit log ({@code lucid.audit}: tenant, action, evaluation and sizes, never a token).
  */
 @ApplicationScoped
@@ -24,16 +24,13 @@ public class Tenancy {
     private static final Logger AUDIT = Logger.getLogger("lucid.audit");
     private final Optional<BearerTokens> tokens;
     private final Evaluations evaluations;
-    private final String prefix;
-    private final int maxRunning;
+    private final TenantQuotas quotas;
 
     Tenancy(CoordinatorConfig config, Evaluations evaluations) {
         this.evaluations = evaluations;
-        this.prefix = config.keyPrefix() + "tenant:";
-        this.maxRunning = config.tenantMaxRunning();
-        if (maxRunning < 1) {
-            throw new IllegalArgumentException("lucid.coordinator.tenant-max-running: must be >= 1, got " + maxRunning);
-        }
+        this.quotas = new TenantQuotas(evaluations.redis(), config.keyPrefix() + "tenant:", new TenantQuotas.Limits(
+                config.tenantMaxRunning(), config.tenantMaxItemsPerEvaluation(), config.tenantMaxItemsPerDay()),
+                Clock.systemUTC());
         try {
             this.tokens = config.tokensFile().isPresent() ? Optional.of(BearerTokens.load(config.tokensFile().get())) : Optional.empty();
         } catch (IOException e) {
@@ -52,22 +49,16 @@ public class Tenancy {
     }
 
     private String key(String tenant) {
-        return prefix + tenant + ":evals";
+        return quotas.evaluationsKey(tenant);
     }
 
     /**
-     * Records that {@code tenant} owns {@code id}, before the evaluation is created (a crash in between leaves an entry
-     * that lists nothing; a resubmit claims again). Refused RESOURCE_EXHAUSTED when the tenant already runs its quota
-     * of other evaluations.
+     * Records that {@code tenant} owns {@code id}, an evaluation of {@code items} items, before the evaluation is
+     * created (a crash in between leaves an entry that lists nothing; a resubmit claims again). Refused
+     * RESOURCE_EXHAUSTED, naming the quota, beyond the tenant's quotas ({@link TenantQuotas}).
      */
-    public void claim(String tenant, String id, Predicate<String> running) {
-        List<String> owned = evaluations.redis().zrevrange(key(tenant), 0, -1);
-        long others = owned.stream().filter(e -> !e.equals(id)).filter(running).count();
-        if (others >= maxRunning && !(owned.contains(id) && running.test(id))) {
-            throw Status.RESOURCE_EXHAUSTED.withDescription("quota tenant-max-running: tenant " + tenant + " already runs "
-                    + others + " evaluations (limit " + maxRunning + "); wait for one to finish or cancel one").asRuntimeException();
-        }
-        evaluations.redis().zadd(key(tenant), System.currentTimeMillis(), id, ZAddParams.zAddParams().nx());
+    public void claim(String tenant, String id, long items, Predicate<String> running) {
+        quotas.claim(tenant, id, items, running);
     }
 
     /** Whether the caller may see {@code id}: always without tenants, else only its owner. */

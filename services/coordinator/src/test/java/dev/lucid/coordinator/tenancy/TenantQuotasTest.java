@@ -1,0 +1,93 @@
+package dev.lucid.coordinator.tenancy;
+
+import dev.lucid.testsupport.RedisTestServer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tenant quotas against a real, private redis-server. */
+class TenantQuotasTest {
+    static RedisTestServer server;
+    static UnifiedJedis redis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RedisTestServer.start();
+        redis = RedisClient.create("127.0.0.1", server.port());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        redis.close();
+        server.close();
+    }
+
+    static Clock at(String instant) {
+        return Clock.fixed(Instant.parse(instant), ZoneOffset.UTC);
+    }
+
+    static String refusal(Runnable r) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, r::run);
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+        return e.getStatus().getDescription();
+    }
+
+    @Test
+    void itemsPerDayAreChargedOncePerEvaluationAndStartAfreshAtMidnightUtc() {
+        TenantQuotas.Limits limits = new TenantQuotas.Limits(8, 1000, 500);
+        TenantQuotas day1 = new TenantQuotas(redis, "q1:", limits, at("2026-12-04T10:00:00Z"));
+        day1.claim("team-a", "ev-1", 300, id -> false);
+        day1.claim("team-a", "ev-1", 300, id -> false); // a resubmit of the same evaluation is free
+        assertEquals(300, day1.itemsToday("team-a"));
+        day1.claim("team-a", "ev-2", 200, id -> false);
+        assertEquals(500, day1.itemsToday("team-a"));
+        String msg = refusal(() -> day1.claim("team-a", "ev-3", 1, id -> false));
+        assertTrue(msg.startsWith("quota tenant-max-items-per-day: tenant team-a has used 500 of 500 items today (UTC)"), msg);
+        assertEquals(Set.of("ev-1", "ev-2"), Set.copyOf(redis.zrange("q1:team-a:evals", 0, -1)), "a refused one is not owned");
+        day1.claim("team-b", "ev-3", 500, id -> false); // quotas are per tenant
+        TenantQuotas day2 = new TenantQuotas(redis, "q1:", limits, at("2026-12-05T00:00:01Z"));
+        assertEquals(0, day2.itemsToday("team-a"));
+        assertDoesNotThrow(() -> day2.claim("team-a", "ev-3", 500, id -> false));
+        assertTrue(redis.ttl("q1:team-a:items:2026-12-05") > 86_400, "day counters expire on their own");
+    }
+
+    @Test
+    void itemsPerEvaluationAndRunningEvaluationsAreBounded() {
+        TenantQuotas q = new TenantQuotas(redis, "q2:", new TenantQuotas.Limits(2, 100, 10_000), at("2026-12-04T10:00:00Z"));
+        String msg = refusal(() -> q.claim("team-a", "ev-big", 101, id -> false));
+        assertEquals("quota tenant-max-items-per-evaluation: the evaluation has 101 items (limit 100 for tenant team-a); "
+                + "ask for fewer prompts, seeds or models", msg);
+        assertEquals(0, q.itemsToday("team-a"), "a refused evaluation charges nothing");
+        q.claim("team-a", "ev-1", 10, id -> true);
+        q.claim("team-a", "ev-2", 10, id -> true);
+        msg = refusal(() -> q.claim("team-a", "ev-3", 10, id -> true));
+        assertTrue(msg.startsWith("quota tenant-max-running: tenant team-a already runs 2 evaluations (limit 2)"), msg);
+        assertDoesNotThrow(() -> q.claim("team-a", "ev-2", 10, id -> true), "resubmitting a running one is not one more");
+        assertDoesNotThrow(() -> q.claim("team-a", "ev-3", 10, id -> id.equals("ev-1")), "once one finished");
+        assertEquals(30, q.itemsToday("team-a"));
+    }
+
+    @Test
+    void limitsBelowOneAreRefusedNamingTheSetting() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(0, 1, 1)).getMessage()
+                .startsWith("lucid.coordinator.tenant-max-running:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 0, 1)).getMessage()
+                .startsWith("lucid.coordinator.tenant-max-items-per-evaluation:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 1, 0)).getMessage()
+                .startsWith("lucid.coordinator.tenant-max-items-per-day:"));
+    }
+}
