@@ -56,14 +56,19 @@ models:
   - {label: des, model: sdt-des}
   - {label: negative, model: sdt, params: {negative_prompt: "a skull"}}
   - {label: sld, model: sdt, params: {safety_guidance: {concept: "a skull", preset: strong}}}
+  # Risk-adaptive SLD on SD's contract (CLIP ids, latents): a weight of 0.25..0.75 by each prompt's risk.
+  - label: adaptive
+    model: sdt
+    params: {safety_guidance: {concept: "a skull", preset: strong,
+                               adaptive: {risk_low: -1, risk_high: 1, floor: 0.25, ceiling: 0.75}}}
 quotas:
   - {suite: mini-world, stratum: unsafe, count: 3}
   - {suite: mini-world, stratum: benign-compositional, count: 3}
 YAML
-ITEMS=60
+ITEMS=72
 ID=$($CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
 $CLI watch "$ID" --coordinator "$LUCID_COORDINATOR" >/dev/null
-check "the evaluation of five sd-tiny models succeeded" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID done)" = $ITEMS ]'
+check "the evaluation of six sd-tiny models succeeded" '[ "$($R hget lucid:eval:$ID state)" = SUCCEEDED ] && [ "$($R hget lucid:eval:$ID done)" = $ITEMS ]'
 $CLI report "$ID" --format md --coordinator "$LUCID_COORDINATOR" > "$RUN/report.md"
 shas() { $R hgetall "lucid:eval:$1:results" | python3 -c '
 import json, sys
@@ -78,7 +83,7 @@ for line in open(sys.argv[1]):
     label, rest = key.split("|", 1)
     by_item[rest].add(sha)
 print(min(len(v) for v in by_item.values()))' "$RUN/first.shas")
-check "the five models make five different images of every prompt and seed" '[ "$distinct" = 5 ]'
+check "the six models (adaptive SLD among them) make six different images of every prompt and seed" '[ "$distinct" = 6 ]'
 
 # A second generator replica on its own inference server.
 first_prompt "$ID"
