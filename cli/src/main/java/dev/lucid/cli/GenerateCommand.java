@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate one image; prints its sha256, size, content key and the model fingerprint.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--generator", defaultValue = "127.0.0.1:9101", description = "Generator address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--generator", defaultValue = "${env:LUCID_GENERATOR:-127.0.0.1:9101}", description = "Generator address (default: LUCID_GENERATOR, else 127.0.0.1:9101).")
     String generator;
     @Option(names = "--model", required = true, description = "Model name, as `lucid models` lists it.")
     String model;
@@ -30,7 +30,7 @@ final class GenerateCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--steps", defaultValue = "0", description = "Denoising steps (0: the generator's default).")
     int steps;
-    @Option(names = "--guidance", defaultValue = "0", description = "Classifier-free guidance scale (0: the generator's default).")
+    @Option(names = "--guidance", defaultValue = "0", description = "Classifier-free guidance scale (0: the model's own default, its denoiser config's guidance_scale_default).")
     double guidance;
     @Option(names = "--negative-prompt", defaultValue = "")
     String negativePrompt;

@@ -45,7 +45,7 @@ public final class ComponentsGenerator implements ImageGenerator {
     /** What is learned from the backend once. */
     private record Backend(String fingerprint, SchedulerConfig scheduler, NoiseSchedule schedule, int channels, int height, int width, int stateTokens, int stateDim, int maxBatch,
                            TimestepInput timestep, String denoiserOutput, int textBatch, DataType inputIds,
-                           LatentDecoder decoder) {
+                           LatentDecoder decoder, double defaultGuidance) {
     }
 
     /** Rows per call of a model served unbatched with a dynamic first dimension. */
@@ -122,7 +122,30 @@ public final class ComponentsGenerator implements ImageGenerator {
         String fingerprint = ImageKey.sha256(fingerprintParts(hex(tc), hex(dc), scheduler, decoder, side)
                 .toArray(String[]::new));
         return new Backend(fingerprint, scheduler, NoiseSchedule.of(scheduler), channels, side[0], side[1], stateTokens,
-                stateDim, maxBatch, timestep, dm.outputs().get(0).name(), textBatch, inputIds, decoder);
+                stateDim, maxBatch, timestep, dm.outputs().get(0).name(), textBatch, inputIds, decoder,
+                defaultGuidance(p.get(GenerationParamsMapping.GUIDANCE_DEFAULT_PARAMETER)));
+    }
+
+    /** The denoiser's own default guidance scale, when its config names a valid one. */
+    private double defaultGuidance(String configured) {
+        if (configured == null) {
+            return GenerationParamsMapping.DEFAULT_GUIDANCE;
+        }
+        try {
+            double w = Double.parseDouble(configured);
+            if (w > 0 && w <= 100) {
+                return w;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, naming the parameter
+        }
+        throw new IllegalStateException("denoiser '" + model.denoiser() + "': parameter "
+                + GenerationParamsMapping.GUIDANCE_DEFAULT_PARAMETER + " must be a number in (0, 100], got '" + configured + "'");
+    }
+
+    @Override
+    public double defaultGuidanceScale() {
+        return backend().defaultGuidance();
     }
 
     private static int unbatchedRows(TensorSpec first, String model) {

@@ -30,6 +30,8 @@ public final class DiffusersImport {
     /** Rows per call of the batchable parts (text encoder, VAE decoder) in the written configs. */
     static final int MAX_BATCH = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** diffusers' StableDiffusionPipeline default guidance scale, written as the UNet's guidance default. */
+    static final String SD_GUIDANCE_SCALE = "7.5";
     /** The scheduler_config.json keys that Lucid's DDIM reads (see SchedulerConfig). */
     private static final List<String> SCHEDULER_KEYS = List.of("num_train_timesteps", "beta_start", "beta_end",
             "beta_schedule", "prediction_type", "steps_offset", "set_alpha_to_one", "timestep_spacing", "clip_sample",
@@ -304,6 +306,8 @@ public final class DiffusersImport {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+        // The guidance a request that names none gets: Stable Diffusion pipelines' own default.
+        p.put(GenerationParamsMapping.GUIDANCE_DEFAULT_PARAMETER, SD_GUIDANCE_SCALE);
         return p;
     }
 

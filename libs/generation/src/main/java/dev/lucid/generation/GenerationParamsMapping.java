@@ -7,8 +7,10 @@ import dev.lucid.diffusion.SafetyGuidance;
 public final class GenerationParamsMapping {
     /** Steps when a request leaves them 0. */
     public static final int DEFAULT_STEPS = 25;
-    /** Guidance scale when a request leaves it 0. */
+    /** Guidance scale when a request leaves it 0 and the model names no default of its own. */
     public static final double DEFAULT_GUIDANCE = 4.0;
+    /** The denoiser config parameter that names a model's own default guidance scale. */
+    public static final String GUIDANCE_DEFAULT_PARAMETER = "guidance_scale_default";
     /** The risk score of adaptive guidance: cosine to the concept in the model's own text encoder. */
     public static final String RISK_TEXT_ENCODER = "text-encoder";
 
@@ -41,11 +43,19 @@ public final class GenerationParamsMapping {
      * @throws IllegalArgumentException whose message starts with the offending field's path
      */
     public static GenerationSettings settings(GenerationParams p, String field) {
+        return settings(p, field, DEFAULT_GUIDANCE);
+    }
+
+    /**
+     * As {@link #settings(GenerationParams, String)}, with {@code defaultGuidance} (the model's own default) for a
+     * guidance scale left 0.
+     */
+    public static GenerationSettings settings(GenerationParams p, String field, double defaultGuidance) {
         int steps = p.getSteps() == 0 ? DEFAULT_STEPS : p.getSteps();
         if (steps < 1 || steps > 1000) {
             throw new IllegalArgumentException(field + ".steps: must be in 1..1000, got " + p.getSteps());
         }
-        double guidance = p.getGuidanceScale() == 0 ? DEFAULT_GUIDANCE : p.getGuidanceScale();
+        double guidance = p.getGuidanceScale() == 0 ? defaultGuidance : p.getGuidanceScale();
         if (!(guidance > 0 && guidance <= 100)) {
             throw new IllegalArgumentException(field + ".guidance_scale: must be in (0, 100], got " + p.getGuidanceScale());
         }

@@ -65,6 +65,11 @@ class ComponentsGeneratorTest {
     }
 
     @Test
+    void aDenoiserWithoutAGuidanceDefaultGetsLucidsDefault() {
+        assertEquals(GenerationParamsMapping.DEFAULT_GUIDANCE, generator().defaultGuidanceScale());
+    }
+
+    @Test
     void keysFollowTheInputsThatDecideTheImage() throws Exception {
         ComponentsGenerator g = generator();
         String fp = g.fingerprint();

@@ -50,7 +50,8 @@ class DiffusersImportTest {
         assertEquals(List.of(), base.notes());
         String unet = Files.readString(dir.resolve("models/sdt_unet/config.pbtxt"));
         assertTrue(unet.contains("max_batch_size: 0") && unet.contains("{ name: \"timestep\" data_type: TYPE_INT64 dims: [ -1 ] }")
-                && unet.contains("key: \"beta_schedule\" value: { string_value: \"scaled_linear\" }"), unet);
+                && unet.contains("key: \"beta_schedule\" value: { string_value: \"scaled_linear\" }")
+                && unet.contains("key: \"guidance_scale_default\" value: { string_value: \"7.5\" }"), unet);
         String te = Files.readString(dir.resolve("models/sdt_text_encoder/config.pbtxt"));
         assertTrue(te.contains("max_batch_size: 8") && te.contains("{ name: \"input_ids\" data_type: TYPE_INT32 dims: [ -1 ] }"), te);
         assertTrue(Files.isRegularFile(dir.resolve("models/sdt_unet/1/model.onnx_data")));
@@ -79,8 +80,9 @@ class DiffusersImportTest {
                 Map<String, String> shas = new java.util.HashMap<>();
                 for (String m : List.of("sdt", "sdt-esd", "sdt-des")) {
                     ModelCatalog.Entry e = catalog.get(m).orElseThrow();
-                    GeneratedImage img = new ComponentsGenerator(client, e.model(), PromptTokenizers.load(e.tokenizer()))
-                            .generate(List.of(item), s).get(0);
+                    ComponentsGenerator g = new ComponentsGenerator(client, e.model(), PromptTokenizers.load(e.tokenizer()));
+                    assertEquals(7.5, g.defaultGuidanceScale(), m + ": Stable Diffusion's own default guidance, variants too");
+                    GeneratedImage img = g.generate(List.of(item), s).get(0);
                     assertEquals(64, img.width());
                     shas.put(m, img.sha256());
                 }

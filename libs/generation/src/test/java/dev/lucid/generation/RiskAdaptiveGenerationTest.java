@@ -42,6 +42,12 @@ class RiskAdaptiveGenerationTest {
     }
 
     @Test
+    void aModelsDefaultGuidanceComesFromItsDenoiserConfig() {
+        // The mini world's denoiser says guidance_scale_default 1.0 (its model card: guidance hurts it).
+        assertEquals(1.0, new ComponentsGenerator(client, MINI_BASE, tokenizer).defaultGuidanceScale());
+    }
+
+    @Test
     void riskAdaptiveGuidanceWeighsSldByEachPromptsRisk() throws Exception {
         ComponentsGenerator g = new ComponentsGenerator(client, MINI_BASE, tokenizer);
         String concept = "a skull";

@@ -79,7 +79,11 @@ public class GeneratorEndpoint extends GeneratorGrpc.GeneratorImplBase {
                 throw new IllegalArgumentException("items: between 1 and " + config.maxItems() + " items, got "
                         + request.getItemsCount());
             }
-            GenerationSettings settings = dev.lucid.generation.GenerationParamsMapping.settings(request.getParams(), "params");
+            // A guidance scale left 0 is the model's own default (its denoiser config's guidance_scale_default).
+            double defaultGuidance = request.getParams().getGuidanceScale() == 0 ? g.defaultGuidanceScale()
+                    : dev.lucid.generation.GenerationParamsMapping.DEFAULT_GUIDANCE;
+            GenerationSettings settings = dev.lucid.generation.GenerationParamsMapping.settings(request.getParams(), "params",
+                    defaultGuidance);
             List<dev.lucid.generation.GenerationItem> items = new ArrayList<>();
             for (int i = 0; i < request.getItemsCount(); i++) {
                 GenerationItem it = request.getItems(i);

@@ -89,6 +89,9 @@ class GeneratorEndpointTest {
                 .setGuidanceScale(4).setSafetyGuidance(SafetyGuidance.newBuilder().setConcept("a skull").setPreset("strong")))
                 .build());
         assertNotEquals(a.getImages(1).getKey(), sld.getImages(1).getKey());
+        // Guidance left 0 is the model's own default; the toy denoiser names none, so Lucid's default (4) applies.
+        GenerateResponse unset = stub.generate(request("toy").setParams(GenerationParams.newBuilder().setSteps(8)).build());
+        assertEquals(a.getImages(0).getKey(), unset.getImages(0).getKey());
         GenerateResponse noPng = stub.generate(request("toy").setIncludePng(false).build());
         assertTrue(noPng.getImages(0).getPng().isEmpty());
         assertEquals(a.getImages(0).getSha256(), noPng.getImages(0).getSha256());
