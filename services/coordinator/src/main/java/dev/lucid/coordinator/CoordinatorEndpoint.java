@@ -70,7 +70,7 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                 plan = new EvaluationRunner.Plan(Tenancy.evaluationId(plan.evaluationId(), tenant), plan.models(),
                         plan.prompts(), plan.seedsPerPrompt(), plan.baseSeed());
                 try {
-                    tenancy.claim(tenant.get(), plan.evaluationId(), plan.total(), this::running);
+                    tenancy.claim(tenant.get(), plan.evaluationId(), plan.total());
                 } catch (io.grpc.StatusRuntimeException refused) {
                     Tenancy.audit(tenant, "submit", plan.evaluationId(), "outcome=refused items=" + plan.total()
                             + " reason=" + refused.getStatus().getDescription().split(":")[0].replace(' ', '-'));
@@ -89,15 +89,6 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
             out.onCompleted();
         } catch (Throwable e) {
             out.onError(status(e));
-        }
-    }
-
-    private boolean running(String id) {
-        try {
-            String state = runner().ledger().progress(id).state();
-            return state.equals("RUNNING") || state.equals("QUEUED");
-        } catch (IllegalArgumentException gone) {
-            return false;
         }
     }
 

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Tenants' separate spaces: which evaluations a tenant owns (a sorted set per tenant in Redis, by creation time), the
@@ -28,7 +27,8 @@ public class Tenancy {
 
     Tenancy(CoordinatorConfig config, Evaluations evaluations) {
         this.evaluations = evaluations;
-        this.quotas = new TenantQuotas(evaluations.redis(), config.keyPrefix() + "tenant:", new TenantQuotas.Limits(
+        this.quotas = new TenantQuotas(evaluations.redis(), config.keyPrefix() + "tenant:", config.keyPrefix() + "eval:",
+                new TenantQuotas.Limits(
                 config.tenantMaxRunning(), config.tenantMaxItemsPerEvaluation(), config.tenantMaxItemsPerDay()),
                 Clock.systemUTC());
         try {
@@ -57,8 +57,8 @@ public class Tenancy {
      * created (a crash in between leaves an entry that lists nothing; a resubmit claims again). Refused
      * RESOURCE_EXHAUSTED, naming the quota, beyond the tenant's quotas ({@link TenantQuotas}).
      */
-    public void claim(String tenant, String id, long items, Predicate<String> running) {
-        quotas.claim(tenant, id, items, running);
+    public void claim(String tenant, String id, long items) {
+        quotas.claim(tenant, id, items);
     }
 
     /** Whether the caller may see {@code id}: always without tenants, else only its owner. */

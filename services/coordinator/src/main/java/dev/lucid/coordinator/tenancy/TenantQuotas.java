@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * A tenant's quotas, checked when it submits: evaluations running at once, items per evaluation, and items per
@@ -15,7 +14,8 @@ import java.util.function.Predicate;
  * restarting the same evaluation is free). A refusal is RESOURCE_EXHAUSTED naming the quota.
  *
  * <p>Keys: {@code <prefix><tenant>:evals} (the tenant's evaluations, a sorted set by creation time) and
- * {@code <prefix><tenant>:items:<yyyy-mm-dd>} (items charged that day, expiring after two days).
+ * {@code <prefix><tenant>:items:<yyyy-mm-dd>} (items charged that day, expiring after two days); it reads each
+ * owned evaluation's state from {@code <evaluationPrefix><id>}.
  */
 public final class TenantQuotas {
     /** Limits; each must be at least 1. */
@@ -35,25 +35,51 @@ public final class TenantQuotas {
         }
     }
 
-    /** Charges the day's counter and records ownership together, unless the evaluation is already the tenant's. */
+    /**
+     * The whole claim in one step, so concurrent submits of one tenant cannot pass the quotas together: counts the
+     * tenant's running evaluations (state RUNNING, or claimed in the last {@link #CLAIM_GRACE_MS} and not yet
+     * created), then charges the day's counter and records ownership, unless the evaluation is already the tenant's.
+     * Returns {outcome, count}: ok, running (evaluations running) or day (items used today).
+     */
     private static final String CLAIM = """
-            if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
+            local owned = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+            local now, grace = tonumber(ARGV[2]), tonumber(ARGV[7])
+            local already, selfRunning, running = false, false, 0
+            for i = 1, #owned, 2 do
+              local state = redis.call('HGET', ARGV[6] .. owned[i], 'state')
+              local live = state == 'RUNNING' or (not state and tonumber(owned[i + 1]) > now - grace)
+              if owned[i] == ARGV[1] then
+                already, selfRunning = true, live
+              elseif live then
+                running = running + 1
+              end
+            end
+            if running >= tonumber(ARGV[5]) and not (already and selfRunning) then return {'running', running} end
+            if already then return {'ok', 0} end
             local used = tonumber(redis.call('GET', KEYS[2]) or '0')
-            if used + tonumber(ARGV[3]) > tonumber(ARGV[4]) then return used end
+            if used + tonumber(ARGV[3]) > tonumber(ARGV[4]) then return {'day', used} end
             redis.call('INCRBY', KEYS[2], ARGV[3])
             redis.call('EXPIRE', KEYS[2], 172800)
-            redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
-            return -2
+            redis.call('ZADD', KEYS[1], 'NX', now, ARGV[1])
+            return {'ok', 0}
             """;
+    /** How long a claimed evaluation that was not created yet counts as running (a submit cut short ages out). */
+    static final long CLAIM_GRACE_MS = 60_000;
 
     private final UnifiedJedis redis;
     private final String prefix;
+    private final String evaluationPrefix;
     private final Limits limits;
     private final Clock clock;
 
-    public TenantQuotas(UnifiedJedis redis, String prefix, Limits limits, Clock clock) {
+    /**
+     * @param prefix           prefix of the tenants' keys
+     * @param evaluationPrefix prefix of an evaluation's state hash ({@code <evaluationPrefix><id>}, field {@code state})
+     */
+    public TenantQuotas(UnifiedJedis redis, String prefix, String evaluationPrefix, Limits limits, Clock clock) {
         this.redis = redis;
         this.prefix = prefix;
+        this.evaluationPrefix = evaluationPrefix;
         this.limits = limits;
         this.clock = clock;
     }
@@ -69,23 +95,25 @@ public final class TenantQuotas {
 
     /**
      * Records that {@code tenant} owns {@code id} (of {@code items} items), before the evaluation is created, or
-     * refuses RESOURCE_EXHAUSTED naming the quota it would exceed. {@code running} tells which evaluations run.
+     * refuses RESOURCE_EXHAUSTED naming the quota it would exceed.
      */
-    public void claim(String tenant, String id, long items, Predicate<String> running) {
+    public void claim(String tenant, String id, long items) {
         if (items > limits.maxItemsPerEvaluation()) {
             throw exhausted("quota tenant-max-items-per-evaluation: the evaluation has " + items + " items (limit "
                     + limits.maxItemsPerEvaluation() + " for tenant " + tenant + "); ask for fewer prompts, seeds or models");
         }
-        List<String> owned = redis.zrevrange(evaluationsKey(tenant), 0, -1);
-        long others = owned.stream().filter(e -> !e.equals(id)).filter(running).count();
-        if (others >= limits.maxRunning() && !(owned.contains(id) && running.test(id))) {
-            throw exhausted("quota tenant-max-running: tenant " + tenant + " already runs " + others
+        @SuppressWarnings("unchecked")
+        List<Object> r = (List<Object>) redis.eval(CLAIM, List.of(evaluationsKey(tenant), dayKey(tenant)),
+                List.of(id, Long.toString(clock.millis()), Long.toString(items), Long.toString(limits.maxItemsPerDay()),
+                        Integer.toString(limits.maxRunning()), evaluationPrefix, Long.toString(CLAIM_GRACE_MS)));
+        String outcome = String.valueOf(r.get(0));
+        long count = (Long) r.get(1);
+        if (outcome.equals("running")) {
+            throw exhausted("quota tenant-max-running: tenant " + tenant + " already runs " + count
                     + " evaluations (limit " + limits.maxRunning() + "); wait for one to finish or cancel one");
         }
-        long result = (Long) redis.eval(CLAIM, List.of(evaluationsKey(tenant), dayKey(tenant)),
-                List.of(id, Long.toString(clock.millis()), Long.toString(items), Long.toString(limits.maxItemsPerDay())));
-        if (result >= 0) {
-            throw exhausted("quota tenant-max-items-per-day: tenant " + tenant + " has used " + result + " of "
+        if (outcome.equals("day")) {
+            throw exhausted("quota tenant-max-items-per-day: tenant " + tenant + " has used " + count + " of "
                     + limits.maxItemsPerDay() + " items today (UTC) and this evaluation has " + items
                     + "; the count starts afresh at midnight UTC");
         }

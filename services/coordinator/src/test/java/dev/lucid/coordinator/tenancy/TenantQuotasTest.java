@@ -49,36 +49,73 @@ class TenantQuotasTest {
     @Test
     void itemsPerDayAreChargedOncePerEvaluationAndStartAfreshAtMidnightUtc() {
         TenantQuotas.Limits limits = new TenantQuotas.Limits(8, 1000, 500);
-        TenantQuotas day1 = new TenantQuotas(redis, "q1:", limits, at("2026-12-04T10:00:00Z"));
-        day1.claim("team-a", "ev-1", 300, id -> false);
-        day1.claim("team-a", "ev-1", 300, id -> false); // a resubmit of the same evaluation is free
+        TenantQuotas day1 = new TenantQuotas(redis, "q1:", "q1eval:", limits, at("2026-12-04T10:00:00Z"));
+        day1.claim("team-a", "ev-1", 300);
+        day1.claim("team-a", "ev-1", 300); // a resubmit of the same evaluation is free
         assertEquals(300, day1.itemsToday("team-a"));
-        day1.claim("team-a", "ev-2", 200, id -> false);
+        day1.claim("team-a", "ev-2", 200);
         assertEquals(500, day1.itemsToday("team-a"));
-        String msg = refusal(() -> day1.claim("team-a", "ev-3", 1, id -> false));
+        String msg = refusal(() -> day1.claim("team-a", "ev-3", 1));
         assertTrue(msg.startsWith("quota tenant-max-items-per-day: tenant team-a has used 500 of 500 items today (UTC)"), msg);
         assertEquals(Set.of("ev-1", "ev-2"), Set.copyOf(redis.zrange("q1:team-a:evals", 0, -1)), "a refused one is not owned");
-        day1.claim("team-b", "ev-3", 500, id -> false); // quotas are per tenant
-        TenantQuotas day2 = new TenantQuotas(redis, "q1:", limits, at("2026-12-05T00:00:01Z"));
+        day1.claim("team-b", "ev-3", 500); // quotas are per tenant
+        TenantQuotas day2 = new TenantQuotas(redis, "q1:", "q1eval:", limits, at("2026-12-05T00:00:01Z"));
         assertEquals(0, day2.itemsToday("team-a"));
-        assertDoesNotThrow(() -> day2.claim("team-a", "ev-3", 500, id -> false));
+        assertDoesNotThrow(() -> day2.claim("team-a", "ev-3", 500));
         assertTrue(redis.ttl("q1:team-a:items:2026-12-05") > 86_400, "day counters expire on their own");
     }
 
     @Test
     void itemsPerEvaluationAndRunningEvaluationsAreBounded() {
-        TenantQuotas q = new TenantQuotas(redis, "q2:", new TenantQuotas.Limits(2, 100, 10_000), at("2026-12-04T10:00:00Z"));
-        String msg = refusal(() -> q.claim("team-a", "ev-big", 101, id -> false));
+        Clock now = at("2026-12-04T10:00:00Z");
+        TenantQuotas q = new TenantQuotas(redis, "q2:", "q2eval:", new TenantQuotas.Limits(2, 100, 10_000), now);
+        String msg = refusal(() -> q.claim("team-a", "ev-big", 101));
         assertEquals("quota tenant-max-items-per-evaluation: the evaluation has 101 items (limit 100 for tenant team-a); "
                 + "ask for fewer prompts, seeds or models", msg);
         assertEquals(0, q.itemsToday("team-a"), "a refused evaluation charges nothing");
-        q.claim("team-a", "ev-1", 10, id -> true);
-        q.claim("team-a", "ev-2", 10, id -> true);
-        msg = refusal(() -> q.claim("team-a", "ev-3", 10, id -> true));
+        q.claim("team-a", "ev-1", 10);
+        q.claim("team-a", "ev-2", 10);
+        // Claimed and not created yet: they count as running, so a third submit racing them is refused.
+        msg = refusal(() -> q.claim("team-a", "ev-3", 10));
         assertTrue(msg.startsWith("quota tenant-max-running: tenant team-a already runs 2 evaluations (limit 2)"), msg);
-        assertDoesNotThrow(() -> q.claim("team-a", "ev-2", 10, id -> true), "resubmitting a running one is not one more");
-        assertDoesNotThrow(() -> q.claim("team-a", "ev-3", 10, id -> id.equals("ev-1")), "once one finished");
+        redis.hset("q2eval:ev-1", "state", "RUNNING");
+        redis.hset("q2eval:ev-2", "state", "RUNNING");
+        assertTrue(refusal(() -> q.claim("team-a", "ev-3", 10)).startsWith("quota tenant-max-running:"));
+        assertDoesNotThrow(() -> q.claim("team-a", "ev-2", 10), "resubmitting a running one is not one more");
+        redis.hset("q2eval:ev-1", "state", "SUCCEEDED");
+        assertDoesNotThrow(() -> q.claim("team-a", "ev-3", 10), "once one finished");
         assertEquals(30, q.itemsToday("team-a"));
+        // A claim whose evaluation was never created (a submit cut short) stops counting after the grace period.
+        TenantQuotas later = new TenantQuotas(redis, "q2:", "q2eval:", new TenantQuotas.Limits(2, 100, 10_000),
+                Clock.offset(now, java.time.Duration.ofMillis(TenantQuotas.CLAIM_GRACE_MS + 1)));
+        redis.hset("q2eval:ev-2", "state", "SUCCEEDED");
+        assertDoesNotThrow(() -> later.claim("team-a", "ev-4", 10), "ev-3 was never created: it aged out");
+    }
+
+    @Test
+    void concurrentSubmitsOfOneTenantCannotPassTheRunningQuotaTogether() throws Exception {
+        TenantQuotas q = new TenantQuotas(redis, "q3:", "q3eval:", new TenantQuotas.Limits(3, 100, 10_000),
+                at("2026-12-04T10:00:00Z"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String id = "ev-" + i;
+            claims.add(pool.submit(() -> {
+                try {
+                    q.claim("team-a", id, 1);
+                    return true;
+                } catch (StatusRuntimeException refused) {
+                    return false;
+                }
+            }));
+        }
+        int accepted = 0;
+        for (var f : claims) {
+            accepted += f.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(3, accepted, "16 concurrent submits, a quota of 3");
+        assertEquals(3, redis.zcard("q3:team-a:evals"));
     }
 
     @Test
