@@ -313,6 +313,9 @@ public final class ComponentsGenerator implements ImageGenerator {
             });
         }
         List<float[]> states = encode(ids, b);
+        // Pooled once per call: the concept and the empty prompt are the same for every item.
+        float[] conceptPooled = adaptive == null ? null : pooled(states.get(concept), b);
+        float[] emptyPooled = adaptive == null ? null : pooled(states.get(emptyPrompt), b);
         List<DdimSampler.Item> sampleItems = new ArrayList<>();
         for (GenerationItem it : items) {
             int prompt = promptIndex.get(it.prompt());
@@ -320,8 +323,7 @@ public final class ComponentsGenerator implements ImageGenerator {
                 sampleItems.add(new DdimSampler.Item(it.seed(), prompt, 0, concept));
                 continue;
             }
-            double risk = RiskAdaptiveGuidance.risk(pooled(states.get(prompt), b), pooled(states.get(concept), b),
-                    pooled(states.get(emptyPrompt), b));
+            double risk = RiskAdaptiveGuidance.risk(pooled(states.get(prompt), b), conceptPooled, emptyPooled);
             int unconditional = adaptive.usesNegativePrompt(risk) ? adaptiveNegative : 0;
             sampleItems.add(new DdimSampler.Item(it.seed(), prompt, unconditional, concept, adaptive.weight(risk)));
         }
