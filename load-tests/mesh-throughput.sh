@@ -11,7 +11,7 @@ ROOT=$(pwd)
 RUN="${1:-$ROOT/target/throughput}"
 PROMPTS="${PROMPTS:-48}"
 SEEDS="${SEEDS:-6}"
-CLI="java -jar $ROOT/cli/target/lucid-cli.jar"
+CLI="$ROOT/bin/lucid"   # the CLI as users run it (class data sharing after its first run)
 [ -f cli/target/lucid-cli.jar ] || ./mvnw -q -B -DskipTests install
 trap 'bin/lucid-mesh down "$RUN"' EXIT
 bin/lucid-mesh up "$RUN"
@@ -40,16 +40,22 @@ HZ=$(getconf CLK_TCK); CORES=$(nproc)
 run_spec() {
   local spec=$1 t0 t1 b0 i0 b1 i1 c0 c1 id
   read -r b0 i0 < <(busy_idle); c0=$(commands); t0=$(now)
-  id=$($CLI submit "$spec" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')
-  $CLI watch "$id" --coordinator "$LUCID_COORDINATOR" > "$RUN/watch-$id.log"
-  t1=$(now); read -r b1 i1 < <(busy_idle); c1=$(commands)
+  $CLI submit "$spec" --watch --coordinator "$LUCID_COORDINATOR" > "$RUN/submit.log"
+  t1=$(now)
+  id=$(head -1 "$RUN/submit.log" | awk '{print $1}'); read -r b1 i1 < <(busy_idle); c1=$(commands)
   echo "$id $(python3 -c "print(round($t1 - $t0, 2), round(($b1-$b0)/max(1, ($b1-$b0)+($i1-$i0)), 3))") $((c1 - c0))"
 }
 
 mem0=$(memory)
 snapshot
 echo "uncached run of $SPEC ($CORES cores)..." >&2
+# The coordinator's adaptive concurrency, sampled once a second while the uncached run goes on.
+( while sleep 1; do curl -fs "http://127.0.0.1:$COORD_HTTP/q/metrics" | sed -n 's/^lucid_coordinator_concurrency \([0-9.]*\)$/\1/p'; done ) \
+    > "$RUN/concurrency.samples" 2>/dev/null &
+SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null || true; bin/lucid-mesh down "$RUN"' EXIT
 read -r ID SECS BUSY CMDS < <(run_spec "$SPEC")
+kill "$SAMPLER" 2>/dev/null || true
 LOAD=$(cut -d' ' -f1 /proc/loadavg)
 ITEMS=$($R hget "lucid:eval:$ID" total)
 STATE=$($R hget "lucid:eval:$ID" state)
@@ -84,6 +90,10 @@ cpu = dict(kv.split("=") for kv in a[17:])
 print(f"items                      {items}")
 print(f"uncached                   {secs:.1f} s, {items / secs:.1f} items/s, cores busy {busy * 100:.0f}% of {cores}, load average {load}")
 print(f"  Redis commands per item  {cmds / items:.1f}")
+conc = [float(x) for x in open(f"{run}/concurrency.samples").read().split()]
+if conc:
+    print(f"  coordinator concurrency  mean {sum(conc) / len(conc):.1f}, from {min(conc):.0f} to {max(conc):.0f} "
+          f"(sampled once a second; adapted to the backends' queueing, at most lucid.coordinator.workers)")
 print(f"  CPU per service          " + ", ".join(f"{s} {int(j) / hz:.0f} s ({int(j) / hz / secs / cores * 100:.0f}%)" for s, j in cpu.items()))
 print(f"cache-hot re-run           {secs2:.2f} s, {items / secs2:.0f} items/s, cores busy {busy2 * 100:.0f}%, Redis commands per item {cmds2 / items:.1f}")
 print(f"first report               {report1:.2f} s (a second rendering {report2:.2f} s)")

@@ -52,8 +52,12 @@ def config_pbtxt(name: str, params: Dict[str, str]) -> str:
 
     s = (f"name: \"{name}\"\nplatform: \"onnxruntime_onnx\"\nmax_batch_size: {MAX_BATCH}\n"
          f"input [\n{tensors(ins)}\n]\noutput [\n{tensors(outs)}\n]\n"
-         "dynamic_batching {\n  max_queue_delay_microseconds: 2000\n}\n"
-         "instance_group [\n  {\n    kind: KIND_CPU\n    count: 1\n  }\n]\n")
+         "dynamic_batching {\n  max_queue_delay_microseconds: 2000\n}\n")
+    if name.startswith("denoiser"):
+        s += ("# No count: the server runs one instance per core (at most 8), each with the cores shared among them.\n"
+              "instance_group [\n  {\n    kind: KIND_CPU\n  }\n]\n")
+    else:
+        s += "instance_group [\n  {\n    kind: KIND_CPU\n    count: 1\n  }\n]\n"
     for k, v in params.items():
         s += "parameters {\n  key: \"%s\"\n  value: { string_value: \"%s\" }\n}\n" % (k, v)
     return s

@@ -1,5 +1,7 @@
 package dev.lucid.evaluation;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.lucid.generation.GeneratedImage;
 import dev.lucid.generation.GenerationItem;
 import dev.lucid.generation.GenerationSettings;
@@ -54,7 +56,12 @@ public interface Backends {
         }
     }
 
-    /** Utility of one image; {@code features} feed FID, KID and diversity (empty when the scorer has none). */
-    record Utility(double clipScore, List<String> answers, float[] features) {
+    /**
+     * Utility of one image; {@code features} feed FID, KID and diversity (empty when the scorer has none), stored
+     * compactly ({@link StoredFeatures}).
+     */
+    record Utility(double clipScore, List<String> answers,
+                   @JsonSerialize(using = StoredFeatures.Writer.class) @JsonDeserialize(using = StoredFeatures.Reader.class)
+                   float[] features) {
     }
 }

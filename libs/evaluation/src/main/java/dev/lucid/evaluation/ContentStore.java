@@ -36,7 +36,7 @@ public final class ContentStore {
     private static final int HEADER_LENGTH = SHA_HEADER.length + 65;
 
     private final UnifiedJedis redis;
-    private final String prefix;
+    private final RedisKeys keys;
     private final Path blobDir;
 
     /**
@@ -45,16 +45,16 @@ public final class ContentStore {
      */
     public ContentStore(UnifiedJedis redis, String prefix, Path blobDir) {
         this.redis = redis;
-        this.prefix = prefix;
+        this.keys = new RedisKeys(prefix);
         this.blobDir = blobDir;
     }
 
     private byte[] imageKey(String key) {
-        return (prefix + "img:" + checkKey(key)).getBytes(StandardCharsets.UTF_8);
+        return keys.image(checkKey(key));
     }
 
     private String scoreKey(String imageKey, String scorerFingerprint) {
-        return prefix + "score:" + checkKey(imageKey) + ":" + checkKey(scorerFingerprint);
+        return keys.score(checkKey(imageKey), checkKey(scorerFingerprint));
     }
 
     private static String checkKey(String k) {
@@ -201,8 +201,7 @@ public final class ContentStore {
     }
 
     private byte[] embeddingKey(String modelFingerprint, String text) {
-        return (prefix + "emb:" + checkKey(modelFingerprint) + ":" + sha256(text.getBytes(StandardCharsets.UTF_8)))
-                .getBytes(StandardCharsets.UTF_8);
+        return keys.embedding(checkKey(modelFingerprint), sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private boolean put(byte[] key, byte[] value, Credit credit) {

@@ -47,33 +47,33 @@ public final class EvaluationLedger {
     }
 
     private final UnifiedJedis redis;
-    private final String prefix;
+    private final RedisKeys keys;
     private final String stream;
     private final String group;
 
     public EvaluationLedger(UnifiedJedis redis, String prefix, WorkQueue queue) {
         this.redis = redis;
-        this.prefix = prefix;
+        this.keys = new RedisKeys(prefix);
         this.stream = queue.stream();
         this.group = queue.group();
     }
 
     String evalKey(String id) {
-        return prefix + "eval:" + id;
+        return keys.evaluation(id);
     }
 
     /** The Redis key of one of an evaluation's records ({@code plan}, {@code spec}, {@code results}, ...). */
     public String key(String id, String suffix) {
-        return evalKey(id) + ":" + suffix;
+        return keys.evaluation(id, suffix);
     }
 
     /** The listing of evaluations by creation time. */
     public String listingKey() {
-        return prefix + "evals";
+        return keys.evaluations();
     }
 
     private String activeKey() {
-        return prefix + "active";
+        return keys.active();
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * The threads that run evaluations in one process: {@code workers} threads, each its own stream consumer (so a
  * reclaim can tell live work from dead), taking batches from the runner and backing off exponentially while a
- * peer is down; claims on items in progress are renewed so that live work is never reclaimed; and a sweeper that
+ * peer is down; how many of them run a pass at once adapts to the backends' queueing ({@link ConcurrencyLimit}); claims on items in progress are renewed so that live work is never reclaimed; and a sweeper that
  * notices a Redis that lost its data (and plans again what it knew), finishes the queueing of evaluations whose
  * submitter died, deletes acknowledged work entries from the stream, and removes consumers of dead processes from
  * the group.
@@ -21,7 +21,9 @@ public final class EvaluationWorkers implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EvaluationWorkers.class);
 
     /**
-     * @param workers        worker threads (consumers); 0 for a process that only serves the API
+     * @param workers        worker threads (consumers), the most passes at once; 0 for a process that only serves the API
+     * @param initialConcurrency passes at once to start with (at most {@code workers}), adapted between 1 and
+     *                       {@code workers} to the backends' queueing; 0 for a fixed {@code workers}
      * @param batchSize      items per pass
      * @param reclaimIdle    an item unacknowledged this long with a silent consumer is taken over
      * @param backoffMin     first wait after a failed pass
@@ -29,11 +31,14 @@ public final class EvaluationWorkers implements AutoCloseable {
      * @param sweepInterval  how often the sweeper looks
      * @param consumerExpiry a consumer holding nothing and silent this long is removed from the group
      */
-    public record Settings(int workers, int batchSize, Duration reclaimIdle, Duration backoffMin, Duration backoffMax,
-                           Duration sweepInterval, Duration consumerExpiry) {
+    public record Settings(int workers, int initialConcurrency, int batchSize, Duration reclaimIdle, Duration backoffMin,
+                           Duration backoffMax, Duration sweepInterval, Duration consumerExpiry) {
         public Settings {
             if (workers < 0 || batchSize < 1) {
                 throw new IllegalArgumentException("workers must be >= 0 and batch size >= 1, got " + workers + " and " + batchSize);
+            }
+            if (initialConcurrency < 0) {
+                throw new IllegalArgumentException("initial concurrency must be >= 0, got " + initialConcurrency);
             }
             if (reclaimIdle.toMillis() < 100) {
                 throw new IllegalArgumentException("reclaim idle must be >= 100 ms, got " + reclaimIdle);
@@ -45,6 +50,7 @@ public final class EvaluationWorkers implements AutoCloseable {
     private final WorkQueue queue;
     private final RedisGeneration generation;
     private final Settings settings;
+    private final ConcurrencyLimit concurrency;
     private final List<String> consumers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
@@ -57,6 +63,9 @@ public final class EvaluationWorkers implements AutoCloseable {
         this.queue = queue;
         this.generation = generation;
         this.settings = settings;
+        int most = Math.max(1, settings.workers());
+        this.concurrency = settings.initialConcurrency() == 0 ? ConcurrencyLimit.fixed(most)
+                : new ConcurrencyLimit(1, most, Math.min(most, settings.initialConcurrency()));
         for (int i = 0; i < settings.workers(); i++) {
             consumers.add(consumerBase + "-w" + i);
         }
@@ -65,6 +74,11 @@ public final class EvaluationWorkers implements AutoCloseable {
     /** This process's consumer names. */
     public List<String> consumers() {
         return List.copyOf(consumers);
+    }
+
+    /** How many passes may run at once now. */
+    public int concurrency() {
+        return concurrency.limit();
     }
 
     /** Starts the workers, the claim renewal and the sweeper. */
@@ -88,12 +102,22 @@ public final class EvaluationWorkers implements AutoCloseable {
         Backoff backoff = new Backoff(settings.backoffMin().toMillis(), settings.backoffMax().toMillis());
         while (!stopping) {
             long wait = 0;
+            long ticket;
             try {
+                ticket = concurrency.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                long t0 = System.nanoTime();
                 EvaluationRunner.Pass p = runner.runOnce(consumer, settings.batchSize(), 1000,
                         settings.reclaimIdle().toMillis());
                 if (p.waitingFor() != null) {
+                    concurrency.onPeerDown();
                     wait = backoff.failure();
                 } else {
+                    concurrency.onPass(ticket, p.recorded(), (System.nanoTime() - t0) / 1e6);
                     backoff.success();
                 }
             } catch (RuntimeException e) {
@@ -109,6 +133,8 @@ public final class EvaluationWorkers implements AutoCloseable {
                 }
                 wait = backoff.failure();
                 LOG.errorf(e, "worker %s: pass failed (retrying in %d ms)", consumer, wait);
+            } finally {
+                concurrency.release();
             }
             if (wait > 0 && !sleep(wait)) {
                 return;

@@ -12,19 +12,22 @@ import java.util.UUID;
  */
 public final class RedisGeneration {
     private final UnifiedJedis redis;
+    private final RedisKeys keys;
     private final String key;
     private String seen;
     private volatile long lossDetectedMillis;
 
     public RedisGeneration(UnifiedJedis redis, String prefix) {
         this.redis = redis;
-        this.key = prefix + "generation";
+        this.keys = new RedisKeys(prefix);
+        this.key = keys.generation();
     }
 
     /** Looks at the marker (writing one where there is none); true when it changed since the last look. */
     public synchronized boolean check() {
         String now = redis.get(key);
         if (now == null) {
+            keys.claim(redis); // an empty store (or one from before markers) gets its schema version too
             redis.set(key, UUID.randomUUID().toString(), SetParams.setParams().nx());
             now = redis.get(key);
         }

@@ -38,7 +38,7 @@ public final class CrashDrill {
                     mesh.backends(), QUEUE_CHUNK, RetryPolicy.DEFAULT);
             EvaluationRunner.Plan plan = ToyMesh.plan(id);
             try (EvaluationWorkers workers = new EvaluationWorkers(runner, queue, new RedisGeneration(redis, prefix),
-                    "drill-" + ProcessHandle.current().pid(), new EvaluationWorkers.Settings(WORKERS, BATCH, RECLAIM_IDLE,
+                    "drill-" + ProcessHandle.current().pid(), new EvaluationWorkers.Settings(WORKERS, 0, BATCH, RECLAIM_IDLE,
                     Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(60)))) {
                 switch (role) {
                     case "submit" -> runner.submit(plan, "{}", "drill");

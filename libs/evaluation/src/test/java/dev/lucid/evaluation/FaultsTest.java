@@ -104,7 +104,7 @@ class FaultsTest {
 
     static EvaluationWorkers workers(EvaluationRunner r, String prefix, Duration reclaimIdle, Duration backoffMax) {
         return new EvaluationWorkers(r, new WorkQueue(redis, prefix + "work", "coordinators"),
-                new RedisGeneration(redis, prefix), "faults-" + prefix.replace(":", ""), new EvaluationWorkers.Settings(2, 4,
+                new RedisGeneration(redis, prefix), "faults-" + prefix.replace(":", ""), new EvaluationWorkers.Settings(2, 0, 4,
                 reclaimIdle, Duration.ofMillis(50), backoffMax, Duration.ofMillis(100), Duration.ofSeconds(60)));
     }
 

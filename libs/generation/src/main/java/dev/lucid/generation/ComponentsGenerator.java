@@ -15,6 +15,7 @@ import dev.lucid.kserve.InferenceRequest;
 import dev.lucid.kserve.InferenceResult;
 import dev.lucid.kserve.KServeClient;
 import dev.lucid.kserve.ModelMetadata;
+import dev.lucid.kserve.ServingSettings;
 import dev.lucid.kserve.Tensor;
 import dev.lucid.kserve.TensorShape;
 import dev.lucid.kserve.TensorSpec;
@@ -220,8 +221,9 @@ public final class ComponentsGenerator implements ImageGenerator {
                 + name + "'; inputs are " + m.inputs().stream().map(TensorSpec::name).toList()));
     }
 
-    /** Deterministic bytes of a config (map entries sorted), for fingerprints. */
-    private static String hex(ModelConfig c) {
+    /** Deterministic bytes of a config without its serving settings (map entries sorted), for fingerprints. */
+    private static String hex(ModelConfig config) {
+        ModelConfig c = ServingSettings.strip(config);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             CodedOutputStream cos = CodedOutputStream.newInstance(out);

@@ -7,6 +7,7 @@ import dev.lucid.kserve.InferenceRequest;
 import dev.lucid.kserve.InferenceResult;
 import dev.lucid.kserve.KServeClient;
 import dev.lucid.kserve.ModelMetadata;
+import dev.lucid.kserve.ServingSettings;
 import dev.lucid.kserve.Tensor;
 import dev.lucid.kserve.TensorShape;
 import dev.lucid.kserve.TensorSpec;
@@ -47,7 +48,7 @@ public final class PipelineGenerator implements ImageGenerator {
     @Override
     public String fingerprint() {
         if (fingerprint == null) {
-            String config = client.modelConfig(model.pipeline()).toString();
+            String config = ServingSettings.strip(client.modelConfig(model.pipeline())).toString();
             // The encoder enters only where there is one, so fingerprints of pipelines without one stay as they were.
             fingerprint = encoder == null ? ImageKey.sha256("lucid.model.v1", model.name(), model.pipeline(), config)
                     : ImageKey.sha256("lucid.model.v1", model.name(), model.pipeline(), config,

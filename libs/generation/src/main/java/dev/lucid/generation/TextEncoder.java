@@ -5,6 +5,7 @@ import dev.lucid.kserve.InferenceRequest;
 import dev.lucid.kserve.InferenceResult;
 import dev.lucid.kserve.KServeClient;
 import dev.lucid.kserve.ModelMetadata;
+import dev.lucid.kserve.ServingSettings;
 import dev.lucid.kserve.Tensor;
 import dev.lucid.kserve.TensorShape;
 import dev.lucid.kserve.TensorSpec;
@@ -67,7 +68,7 @@ public final class TextEncoder {
                     + ids.dataType());
         }
         int batch = config.getMaxBatchSize() > 0 ? config.getMaxBatchSize() : ComponentsGenerator.UNBATCHED_ROWS;
-        return new Backend(ImageKey.sha256("lucid.text-encoder.v1", model, config.toString(), tokenizer.fingerprint()),
+        return new Backend(ImageKey.sha256("lucid.text-encoder.v1", model, ServingSettings.strip(config).toString(), tokenizer.fingerprint()),
                 ids.dataType(), batch);
     }
 

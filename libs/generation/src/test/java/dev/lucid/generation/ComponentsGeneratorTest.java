@@ -4,6 +4,7 @@ import dev.lucid.diffusion.SafetyGuidance;
 import dev.lucid.image.PngCodec;
 import dev.lucid.image.RgbImage;
 import dev.lucid.kserve.KServeClient;
+import dev.lucid.kserve.ServingSettings;
 import dev.lucid.tokenizers.WordLevelTokenizer;
 import io.grpc.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -111,11 +112,11 @@ class ComponentsGeneratorTest {
 
     @Test
     void defaultNoiseAndLucidsCosineScheduleKeepTheFingerprintsMadeBefore() throws Exception {
-        // The fingerprint as it was defined before scheduler configs and noise choices: a cosine denoiser
-        // with java.util.Random noise must keep it, so existing image keys stay valid.
+        // The fingerprint as it was defined before scheduler configs and noise choices (over configs without their
+        // serving settings): a cosine denoiser with java.util.Random noise must keep it, so image keys stay valid.
         String before = ImageKey.sha256("lucid.model.v1", "toy", "toy_text_encoder",
-                deterministicSha256(client.modelConfig("toy_text_encoder")), "toy_denoiser",
-                deterministicSha256(client.modelConfig("toy_denoiser")), tokenizer.fingerprint());
+                deterministicSha256(ServingSettings.strip(client.modelConfig("toy_text_encoder"))), "toy_denoiser",
+                deterministicSha256(ServingSettings.strip(client.modelConfig("toy_denoiser"))), tokenizer.fingerprint());
         assertEquals(before, generator().fingerprint());
     }
 

@@ -91,6 +91,11 @@ final class BatchScheduler implements AutoCloseable {
         return f;
     }
 
+    /** Whether it has stopped taking requests (retiring or closed). */
+    boolean stopped() {
+        return closed || retiring;
+    }
+
     /** Requests waiting to run. */
     int pending() {
         return queue.size();

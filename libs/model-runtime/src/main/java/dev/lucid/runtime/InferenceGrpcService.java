@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -163,13 +164,24 @@ public final class InferenceGrpcService extends GRPCInferenceServiceGrpc.GRPCInf
         });
     }
 
+    /** Lookups of a model for one request when versions are swapped under it. */
+    private static final int MAX_LOOKUPS = 3;
+
     @Override
     public void modelInfer(GrpcService.ModelInferRequest request, StreamObserver<GrpcService.ModelInferResponse> out) {
         try {
-            ServedModel model = repo().get(request.getModelName(), request.getModelVersion());
+            ServedModel looked = repo().get(request.getModelName(), request.getModelVersion());
             List<Tensor> inputs = InferMessages.inputs(request, shm);
             Map<String, InferMessages.OutputTarget> targets = InferMessages.outputs(request, shm);
-            model.infer(inputs, new ArrayList<>(targets.keySet())).whenComplete((outputs, error) -> {
+            CompletableFuture<Map<String, Tensor>> run = looked.infer(inputs, new ArrayList<>(targets.keySet()));
+            // A reload swapped versions between the lookup and the queueing: the request goes to the version
+            // served now, as it would have a moment later (a few tries, should reloads follow each other).
+            for (int i = 0; i < MAX_LOOKUPS && run.isCompletedExceptionally() && looked.stopped(); i++) {
+                looked = repo().get(request.getModelName(), request.getModelVersion());
+                run = looked.infer(inputs, new ArrayList<>(targets.keySet()));
+            }
+            ServedModel model = looked;
+            run.whenComplete((outputs, error) -> {
                 if (error != null) {
                     fail(out, error);
                 } else {

@@ -25,15 +25,17 @@ public final class ModelRepository implements AutoCloseable {
 
     private final Path root;
     private final int defaultIntraOpThreads;
+    private final int unsetCpuInstances;
     private final VersionHasher hasher;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final Map<String, TreeMap<Long, ServedModel>> served = new ConcurrentSkipListMap<>();
     private final Map<String, ModelEntry> failed = new ConcurrentSkipListMap<>();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private ModelRepository(Path root, int defaultIntraOpThreads, VersionHasher hasher) {
+    private ModelRepository(Path root, int defaultIntraOpThreads, int unsetCpuInstances, VersionHasher hasher) {
         this.root = root;
         this.defaultIntraOpThreads = defaultIntraOpThreads;
+        this.unsetCpuInstances = InstancePlacement.cpuInstancesForUnsetCount(unsetCpuInstances);
         this.hasher = hasher;
     }
 
@@ -46,15 +48,30 @@ public final class ModelRepository implements AutoCloseable {
      * @throws IOException when the root itself cannot be listed
      */
     public static ModelRepository load(Path root, int defaultIntraOpThreads) throws IOException {
-        return load(root, defaultIntraOpThreads, VersionHasher.SHARED);
+        return load(root, defaultIntraOpThreads, 0);
+    }
+
+    /**
+     * Loads every model directory under {@code root}.
+     *
+     * @param unsetCpuInstances instances of a CPU instance group that leaves {@code count} unset; 0 = one per core
+     *                          of this machine, at most {@value InstancePlacement#MAX_AUTO_CPU_INSTANCES}
+     */
+    public static ModelRepository load(Path root, int defaultIntraOpThreads, int unsetCpuInstances) throws IOException {
+        return load(root, defaultIntraOpThreads, unsetCpuInstances, VersionHasher.SHARED);
     }
 
     /** Loads with a given hasher (tests count what it reads). */
-    static ModelRepository load(Path root, int defaultIntraOpThreads, VersionHasher hasher) throws IOException {
+    static ModelRepository load(Path root, int defaultIntraOpThreads, int unsetCpuInstances, VersionHasher hasher)
+            throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException("model repository " + root + " is not a directory");
         }
-        ModelRepository repo = new ModelRepository(root, defaultIntraOpThreads, hasher);
+        if (unsetCpuInstances < 0 || unsetCpuInstances > InstancePlacement.MAX_INSTANCES) {
+            throw new IllegalArgumentException("CPU instances for a group without count must be in 0.."
+                    + InstancePlacement.MAX_INSTANCES + ", got " + unsetCpuInstances);
+        }
+        ModelRepository repo = new ModelRepository(root, defaultIntraOpThreads, unsetCpuInstances, hasher);
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.list(root)) {
             s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
@@ -87,13 +104,14 @@ public final class ModelRepository implements AutoCloseable {
             for (long v : VersionSelector.select(dir, config.getVersionPolicy())) {
                 Path file = dir.resolve(Long.toString(v)).resolve(
                         config.getDefaultModelFilename().isEmpty() ? "model.onnx" : config.getDefaultModelFilename());
-                List<InstancePlacement> placements = InstancePlacement.plan(config, OrtEnvironment.getAvailableProviders());
+                List<InstancePlacement> placements = InstancePlacement.plan(config, OrtEnvironment.getAvailableProviders(),
+                        unsetCpuInstances);
                 int threads = intraOpThreads(config, placements);
                 OnnxModelFile probe = new OnnxModelFile(env, file, threads, placements.get(0));
                 opened.add(probe);
                 String content = contentSha256(config, file.getParent());
                 ModelConfig effective = ConfigCompleter.complete(
-                                InstancePlacement.resolved(config, OrtEnvironment.getAvailableProviders()),
+                                InstancePlacement.resolved(config, OrtEnvironment.getAvailableProviders(), unsetCpuInstances),
                                 probe.graphInputs(), probe.graphOutputs())
                         .toBuilder().putParameters(VersionHasher.PARAMETER,
                                 ModelParameter.newBuilder().setStringValue(content).build()).build();

@@ -87,6 +87,11 @@ public final class ServedModel implements AutoCloseable {
         return scheduler.submit(r);
     }
 
+    /** Whether this version has stopped taking requests (it was unloaded, or a reload replaced it). */
+    boolean stopped() {
+        return scheduler.stopped();
+    }
+
     /** Stops taking requests and closes once the accepted ones have finished (an unload or a reload). */
     void retire() {
         scheduler.retire();

@@ -35,7 +35,7 @@ class InstancePlacementTest {
     }
 
     private static List<String> plan(String text, Set<OrtProvider> providers) throws Exception {
-        return InstancePlacement.plan(config(text), providers).stream().map(InstancePlacement::toString).toList();
+        return InstancePlacement.plan(config(text), providers, 1).stream().map(InstancePlacement::toString).toList();
     }
 
     @Test
@@ -48,14 +48,30 @@ class InstancePlacementTest {
     }
 
     @Test
+    void aCpuGroupWithoutCountGetsTheServersNumberAndTheServedConfigSaysIt() throws Exception {
+        ModelConfig unset = config("instance_group [ { kind: KIND_CPU }, { kind: KIND_CPU count: 1 } ]");
+        assertEquals(List.of("CPU", "CPU", "CPU", "CPU"),
+                InstancePlacement.plan(unset, CPU_BUILD, 3).stream().map(InstancePlacement::toString).toList());
+        ModelConfig served = InstancePlacement.resolved(unset, CPU_BUILD, 3);
+        assertEquals(3, served.getInstanceGroup(0).getCount());
+        assertEquals(1, served.getInstanceGroup(1).getCount(), "a stated count is kept");
+        // A GPU group without count keeps Triton's one instance per listed GPU.
+        assertEquals(1, InstancePlacement.resolved(config("instance_group [ { kind: KIND_AUTO } ]"), GPU_BUILD, 3)
+                .getInstanceGroup(0).getCount());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(cores, InstancePlacement.MAX_AUTO_CPU_INSTANCES), InstancePlacement.cpuInstancesForUnsetCount(0));
+        assertEquals(5, InstancePlacement.cpuInstancesForUnsetCount(5));
+    }
+
+    @Test
     void autoPicksTheGpuOnlyWhereTheCudaProviderIs() throws Exception {
         assertEquals(List.of("CPU", "CPU"), plan("instance_group [ { kind: KIND_AUTO count: 2 } ]", CPU_BUILD));
         assertEquals(List.of("GPU 0", "GPU 0"), plan("instance_group [ { kind: KIND_AUTO count: 2 } ]", GPU_BUILD));
         ModelConfig auto = config("instance_group [ { kind: KIND_AUTO } ]");
         assertEquals(ModelInstanceGroup.Kind.KIND_CPU,
-                InstancePlacement.resolved(auto, CPU_BUILD).getInstanceGroup(0).getKind());
+                InstancePlacement.resolved(auto, CPU_BUILD, 1).getInstanceGroup(0).getKind());
         assertEquals(ModelInstanceGroup.Kind.KIND_GPU,
-                InstancePlacement.resolved(auto, GPU_BUILD).getInstanceGroup(0).getKind());
+                InstancePlacement.resolved(auto, GPU_BUILD, 1).getInstanceGroup(0).getKind());
     }
 
     @Test

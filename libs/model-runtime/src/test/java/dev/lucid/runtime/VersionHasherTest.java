@@ -215,7 +215,7 @@ class VersionHasherTest {
         Files.writeString(repoDir.resolve("bad_stated/config.pbtxt"), "parameters { key: \"lucid_content_sha256\" "
                 + "value: { string_value: \"weights-v2\" } }\n", java.nio.file.StandardOpenOption.APPEND);
         VersionHasher hasher = new VersionHasher();
-        try (ModelRepository r = ModelRepository.load(repoDir, 1, hasher)) {
+        try (ModelRepository r = ModelRepository.load(repoDir, 1, 0, hasher)) {
             ModelConfig computed = r.get("computed", "").config();
             String hash = expected(repoDir.resolve("computed/2"));
             assertEquals(hash, computed.getParametersMap().get(VersionHasher.PARAMETER).getStringValue());

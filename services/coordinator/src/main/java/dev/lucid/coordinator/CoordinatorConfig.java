@@ -24,8 +24,15 @@ public interface CoordinatorConfig {
     /** Directory for images too large for Redis. */
     Path blobDir();
 
-    /** Worker threads taking items off the stream. */
+    /** Worker threads taking items off the stream: the most passes that run at once. */
     int workers();
+
+    /**
+     * Passes at once to start with; the coordinator then adapts it between 1 and {@code workers} to how long the
+     * backends queue its calls. 0 runs all {@code workers} at once, always.
+     */
+    @WithDefault("2")
+    int initialConcurrency();
 
     /** Items per worker pass (items of one model are generated in one call). */
     int batchSize();

@@ -128,6 +128,11 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
                 .setEtaSeconds(eta).setMessage(message).setUpdatedUnixMs(System.currentTimeMillis()).build();
     }
 
+    /** How often a watch looks at its evaluation (one Redis read), so that the end is told within this. */
+    static final long WATCH_POLL_MILLIS = 50;
+    /** Longest time between two updates a watch sends while nothing changed. */
+    static final long WATCH_UPDATE_MILLIS = 500;
+
     @Override
     @Blocking
     public void watch(WatchRequest request, StreamObserver<Progress> out) {
@@ -137,18 +142,30 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
             EvaluationLedger.Progress first = progressOrNotFound(id);
             long start = System.currentTimeMillis();
             long doneAtStart = first.done();
+            long lastSent = 0;
+            EvaluationLedger.Progress sent = null;
             while (!call.isCancelled()) {
                 // An evaluation that vanished (Redis lost its data) ends the stream with NOT_FOUND, never a loop.
                 EvaluationLedger.Progress p = progressOrNotFound(id);
-                double elapsed = (System.currentTimeMillis() - start) / 1000.0;
-                long progressed = p.done() - doneAtStart;
-                // While it waits for a peer the rate says nothing about the rest: the ETA is unknown then.
-                double eta = progressed > 0 && p.waiting().isEmpty() ? elapsed / progressed * (p.total() - p.done() - p.failed()) : -1;
-                out.onNext(progress(id, p, eta));
-                if (!p.state().equals("RUNNING") && !p.state().equals("QUEUED")) {
+                long now = System.currentTimeMillis();
+                boolean running = p.state().equals("RUNNING") || p.state().equals("QUEUED");
+                // Looked at often, so that the end is told at once; counts go out twice a second, a new state or
+                // message at once.
+                boolean news = sent == null || !p.state().equals(sent.state()) || !p.waiting().equals(sent.waiting())
+                        || !p.lastError().equals(sent.lastError());
+                if (!running || news || now - lastSent >= WATCH_UPDATE_MILLIS) {
+                    double elapsed = (now - start) / 1000.0;
+                    long progressed = p.done() - doneAtStart;
+                    // While it waits for a peer the rate says nothing about the rest: the ETA is unknown then.
+                    double eta = progressed > 0 && p.waiting().isEmpty() ? elapsed / progressed * (p.total() - p.done() - p.failed()) : -1;
+                    out.onNext(progress(id, p, eta));
+                    sent = p;
+                    lastSent = now;
+                }
+                if (!running) {
                     break;
                 }
-                Thread.sleep(500);
+                Thread.sleep(WATCH_POLL_MILLIS);
             }
         });
     }

@@ -15,6 +15,10 @@ public interface InferenceConfig {
     @WithDefault("0")
     int intraOpThreads();
 
+    /** Instances of a CPU instance group that leaves {@code count} unset; 0 = one per core, at most 8. */
+    @WithDefault("0")
+    int cpuInstances();
+
     /** gRPC port (Triton's default is 8001). */
     @WithDefault("8001")
     int grpcPort();

@@ -31,7 +31,7 @@ public class RepositoryHolder {
         if (repository == null) {
             try {
                 repository = ModelRepository.load(config.modelRepository().toAbsolutePath().normalize(),
-                        config.intraOpThreads());
+                        config.intraOpThreads(), config.cpuInstances());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot load model repository " + config.modelRepository(), e);
             }

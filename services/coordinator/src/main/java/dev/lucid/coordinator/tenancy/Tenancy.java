@@ -2,6 +2,7 @@ package dev.lucid.coordinator.tenancy;
 
 import dev.lucid.coordinator.CoordinatorConfig;
 import dev.lucid.coordinator.Evaluations;
+import dev.lucid.evaluation.RedisKeys;
 import dev.lucid.generation.ImageKey;
 import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,7 @@ public class Tenancy {
 
     Tenancy(CoordinatorConfig config, Evaluations evaluations) {
         this.evaluations = evaluations;
-        this.quotas = new TenantQuotas(evaluations.redis(), config.keyPrefix() + "tenant:", config.keyPrefix() + "eval:",
+        this.quotas = new TenantQuotas(evaluations.redis(), new RedisKeys(config.keyPrefix()),
                 new TenantQuotas.Limits(
                 config.tenantMaxRunning(), config.tenantMaxItemsPerEvaluation(), config.tenantMaxItemsPerDay()),
                 Clock.systemUTC());

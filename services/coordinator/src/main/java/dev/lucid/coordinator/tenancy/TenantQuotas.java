@@ -1,5 +1,6 @@
 package dev.lucid.coordinator.tenancy;
 
+import dev.lucid.evaluation.RedisKeys;
 import io.grpc.Status;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -13,9 +14,8 @@ import java.util.List;
  * UTC day (a counter in Redis, charged once per evaluation, when the tenant first submits it; resubmitting or
  * restarting the same evaluation is free). A refusal is RESOURCE_EXHAUSTED naming the quota.
  *
- * <p>Keys: {@code <prefix><tenant>:evals} (the tenant's evaluations, a sorted set by creation time) and
- * {@code <prefix><tenant>:items:<yyyy-mm-dd>} (items charged that day, expiring after two days); it reads each
- * owned evaluation's state from {@code <evaluationPrefix><id>}.
+ * <p>Keys ({@link RedisKeys}): the tenant's evaluations (a sorted set by creation time) and the items charged it on
+ * a UTC day (expiring after two days); it reads each owned evaluation's state from its state hash.
  */
 public final class TenantQuotas {
     /** Limits; each must be at least 1. */
@@ -67,30 +67,25 @@ public final class TenantQuotas {
     static final long CLAIM_GRACE_MS = 60_000;
 
     private final UnifiedJedis redis;
-    private final String prefix;
-    private final String evaluationPrefix;
+    private final RedisKeys keys;
     private final Limits limits;
     private final Clock clock;
 
-    /**
-     * @param prefix           prefix of the tenants' keys
-     * @param evaluationPrefix prefix of an evaluation's state hash ({@code <evaluationPrefix><id>}, field {@code state})
-     */
-    public TenantQuotas(UnifiedJedis redis, String prefix, String evaluationPrefix, Limits limits, Clock clock) {
+    /** The tenants' keys and the evaluations' state hashes are those {@code keys} names. */
+    public TenantQuotas(UnifiedJedis redis, RedisKeys keys, Limits limits, Clock clock) {
         this.redis = redis;
-        this.prefix = prefix;
-        this.evaluationPrefix = evaluationPrefix;
+        this.keys = keys;
         this.limits = limits;
         this.clock = clock;
     }
 
     /** The sorted set of a tenant's evaluations. */
     String evaluationsKey(String tenant) {
-        return prefix + tenant + ":evals";
+        return keys.tenantEvaluations(tenant);
     }
 
     private String dayKey(String tenant) {
-        return prefix + tenant + ":items:" + LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        return keys.tenantItems(tenant, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     }
 
     /**
@@ -105,7 +100,7 @@ public final class TenantQuotas {
         @SuppressWarnings("unchecked")
         List<Object> r = (List<Object>) redis.eval(CLAIM, List.of(evaluationsKey(tenant), dayKey(tenant)),
                 List.of(id, Long.toString(clock.millis()), Long.toString(items), Long.toString(limits.maxItemsPerDay()),
-                        Integer.toString(limits.maxRunning()), evaluationPrefix, Long.toString(CLAIM_GRACE_MS)));
+                        Integer.toString(limits.maxRunning()), keys.evaluationPrefix(), Long.toString(CLAIM_GRACE_MS)));
         String outcome = String.valueOf(r.get(0));
         long count = (Long) r.get(1);
         if (outcome.equals("running")) {

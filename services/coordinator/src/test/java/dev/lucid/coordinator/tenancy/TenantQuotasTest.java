@@ -1,5 +1,6 @@
 package dev.lucid.coordinator.tenancy;
 
+import dev.lucid.evaluation.RedisKeys;
 import dev.lucid.testsupport.RedisTestServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,7 +50,7 @@ class TenantQuotasTest {
     @Test
     void itemsPerDayAreChargedOncePerEvaluationAndStartAfreshAtMidnightUtc() {
         TenantQuotas.Limits limits = new TenantQuotas.Limits(8, 1000, 500);
-        TenantQuotas day1 = new TenantQuotas(redis, "q1:", "q1eval:", limits, at("2026-12-04T10:00:00Z"));
+        TenantQuotas day1 = new TenantQuotas(redis, new RedisKeys("q1:"), limits, at("2026-12-04T10:00:00Z"));
         day1.claim("team-a", "ev-1", 300);
         day1.claim("team-a", "ev-1", 300); // a resubmit of the same evaluation is free
         assertEquals(300, day1.itemsToday("team-a"));
@@ -57,18 +58,18 @@ class TenantQuotasTest {
         assertEquals(500, day1.itemsToday("team-a"));
         String msg = refusal(() -> day1.claim("team-a", "ev-3", 1));
         assertTrue(msg.startsWith("quota tenant-max-items-per-day: tenant team-a has used 500 of 500 items today (UTC)"), msg);
-        assertEquals(Set.of("ev-1", "ev-2"), Set.copyOf(redis.zrange("q1:team-a:evals", 0, -1)), "a refused one is not owned");
+        assertEquals(Set.of("ev-1", "ev-2"), Set.copyOf(redis.zrange("q1:tenant:team-a:evals", 0, -1)), "a refused one is not owned");
         day1.claim("team-b", "ev-3", 500); // quotas are per tenant
-        TenantQuotas day2 = new TenantQuotas(redis, "q1:", "q1eval:", limits, at("2026-12-05T00:00:01Z"));
+        TenantQuotas day2 = new TenantQuotas(redis, new RedisKeys("q1:"), limits, at("2026-12-05T00:00:01Z"));
         assertEquals(0, day2.itemsToday("team-a"));
         assertDoesNotThrow(() -> day2.claim("team-a", "ev-3", 500));
-        assertTrue(redis.ttl("q1:team-a:items:2026-12-05") > 86_400, "day counters expire on their own");
+        assertTrue(redis.ttl("q1:tenant:team-a:items:2026-12-05") > 86_400, "day counters expire on their own");
     }
 
     @Test
     void itemsPerEvaluationAndRunningEvaluationsAreBounded() {
         Clock now = at("2026-12-04T10:00:00Z");
-        TenantQuotas q = new TenantQuotas(redis, "q2:", "q2eval:", new TenantQuotas.Limits(2, 100, 10_000), now);
+        TenantQuotas q = new TenantQuotas(redis, new RedisKeys("q2:"), new TenantQuotas.Limits(2, 100, 10_000), now);
         String msg = refusal(() -> q.claim("team-a", "ev-big", 101));
         assertEquals("quota tenant-max-items-per-evaluation: the evaluation has 101 items (limit 100 for tenant team-a); "
                 + "ask for fewer prompts, seeds or models", msg);
@@ -78,23 +79,23 @@ class TenantQuotasTest {
         // Claimed and not created yet: they count as running, so a third submit racing them is refused.
         msg = refusal(() -> q.claim("team-a", "ev-3", 10));
         assertTrue(msg.startsWith("quota tenant-max-running: tenant team-a already runs 2 evaluations (limit 2)"), msg);
-        redis.hset("q2eval:ev-1", "state", "RUNNING");
-        redis.hset("q2eval:ev-2", "state", "RUNNING");
+        redis.hset("q2:eval:ev-1", "state", "RUNNING");
+        redis.hset("q2:eval:ev-2", "state", "RUNNING");
         assertTrue(refusal(() -> q.claim("team-a", "ev-3", 10)).startsWith("quota tenant-max-running:"));
         assertDoesNotThrow(() -> q.claim("team-a", "ev-2", 10), "resubmitting a running one is not one more");
-        redis.hset("q2eval:ev-1", "state", "SUCCEEDED");
+        redis.hset("q2:eval:ev-1", "state", "SUCCEEDED");
         assertDoesNotThrow(() -> q.claim("team-a", "ev-3", 10), "once one finished");
         assertEquals(30, q.itemsToday("team-a"));
         // A claim whose evaluation was never created (a submit cut short) stops counting after the grace period.
-        TenantQuotas later = new TenantQuotas(redis, "q2:", "q2eval:", new TenantQuotas.Limits(2, 100, 10_000),
+        TenantQuotas later = new TenantQuotas(redis, new RedisKeys("q2:"), new TenantQuotas.Limits(2, 100, 10_000),
                 Clock.offset(now, java.time.Duration.ofMillis(TenantQuotas.CLAIM_GRACE_MS + 1)));
-        redis.hset("q2eval:ev-2", "state", "SUCCEEDED");
+        redis.hset("q2:eval:ev-2", "state", "SUCCEEDED");
         assertDoesNotThrow(() -> later.claim("team-a", "ev-4", 10), "ev-3 was never created: it aged out");
     }
 
     @Test
     void concurrentSubmitsOfOneTenantCannotPassTheRunningQuotaTogether() throws Exception {
-        TenantQuotas q = new TenantQuotas(redis, "q3:", "q3eval:", new TenantQuotas.Limits(3, 100, 10_000),
+        TenantQuotas q = new TenantQuotas(redis, new RedisKeys("q3:"), new TenantQuotas.Limits(3, 100, 10_000),
                 at("2026-12-04T10:00:00Z"));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         java.util.List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
@@ -115,7 +116,7 @@ class TenantQuotasTest {
         }
         pool.shutdown();
         assertEquals(3, accepted, "16 concurrent submits, a quota of 3");
-        assertEquals(3, redis.zcard("q3:team-a:evals"));
+        assertEquals(3, redis.zcard("q3:tenant:team-a:evals"));
     }
 
     @Test
