@@ -9,6 +9,7 @@
 # machine's kernel has no netem qdisc); a slow and a stalled (SIGSTOP) backend; and, as root, the disk holding
 # Redis's append-only file and the blob directory filled up.
 #   load-tests/faults.sh [HOLD_SECONDS]    (default 4; needs redis-server, curl, python3; root for the disk case)
+#   env ONLY=case,case runs only those cases (and the reference), e.g. ONLY=kill-redis,partition-redis
 # Prints a table and "N passed, N failed"; exits non-zero on any failure. Bounded: every wait has a limit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -110,6 +111,7 @@ print("\n".join(sorted(k + " " + json.loads(v)["imageSha256"] for k, v in zip(li
 ROWS=()
 run_case() { # name fault heal
   local name=$1 fault=$2 heal=$3 t0 th t1 at healed state results done_n made hits failed lost twice same
+  [ "$name" = reference ] || [ -z "${ONLY:-}" ] || [[ ",$ONLY," == *",$name,"* ]] || return 0
   $R flushall >/dev/null; rm -rf "$RUN/blobs"
   t0=$(date +%s.%N)
   ID=$($CLI submit "$SPEC" --coordinator "$LUCID_COORDINATOR" | awk '{print $1}')

@@ -10,7 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RUN="$ROOT/target/tenants-load"
-CLI="java -jar $ROOT/cli/target/lucid-cli.jar"
+# Twenty CLIs start at once: without the JVM's shared performance-data file none warns about another's lock.
+CLI="java -XX:-UsePerfData -jar $ROOT/cli/target/lucid-cli.jar"
 TENANTS=5; PER_TENANT=4; MAX_RUNNING=3; ITEMS=48
 pass=0; fail=0
 check() { if eval "$2"; then pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAILED: $1"; fi; }
@@ -57,8 +58,9 @@ done
 submit_one() { # tenant evaluation
   local t=$1 e=$2 out
   for _ in $(seq 1 200); do
-    out=$(LUCID_TOKEN=${TOKEN[$t]} $CLI submit "$RUN/spec-$e.yaml" 2>&1) && break
-    grep -q RESOURCE_EXHAUSTED <<< "$out" || { echo "team-$t spec $e: $out" >&2; break; }
+    # The id is the first word of standard output; errors (and any JVM warning) go to a file of their own.
+    out=$(LUCID_TOKEN=${TOKEN[$t]} $CLI submit "$RUN/spec-$e.yaml" 2>"$RUN/submit-$t-$e.err") && break
+    grep -q RESOURCE_EXHAUSTED "$RUN/submit-$t-$e.err" || { echo "team-$t spec $e: $(cat "$RUN/submit-$t-$e.err")" >&2; break; }
     echo refused >> "$RUN/refusals-$t-$e"; sleep 3
   done
   echo "$out" | awk '{print $1}' > "$RUN/id-$t-$e"
