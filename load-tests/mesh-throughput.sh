@@ -67,8 +67,16 @@ mem1=$(memory)
 RECORDS=0
 for k in $($R --scan --pattern "lucid:eval:$ID*"); do RECORDS=$((RECORDS + $($R memory usage "$k"))); done
 
+# The floor under every CLI figure: the CLI's start and one small call (the lesser of two).
+CLI_FLOOR=9
+for _ in 1 2; do
+  t0=$(now); $CLI list --limit 1 --coordinator "$LUCID_COORDINATOR" >/dev/null; t1=$(now)
+  CLI_FLOOR=$(python3 -c "print(min($CLI_FLOOR, $t1 - $t0))")
+done
 echo "cache-hot run..." >&2
 read -r ID2 SECS2 BUSY2 CMDS2 < <(run_spec "$RUN/spec-cached.yaml")
+# In the coordinator: from the evaluation's creation (spec checked, prompts sampled, plan written) to its last item.
+IN_COORD2=$(python3 -c "print(($($R hget "lucid:eval:$ID2" finished) - $($R hget "lucid:eval:$ID2" created)) / 1000)")
 [ "$($R hget "lucid:eval:$ID2" generated)" = "" ] || echo "warning: the cache-hot run generated images" >&2
 mem2=$(memory)
 
@@ -78,7 +86,7 @@ curl -fs "http://127.0.0.1:$COORD_HTTP/q/metrics" > "$RUN/coordinator.metrics"
 curl -fs "http://127.0.0.1:$INF_HTTP/metrics" > "$RUN/inference.metrics" || true
 
 python3 - "$ITEMS" "$SECS" "$BUSY" "$LOAD" "$CMDS" "$SECS2" "$BUSY2" "$CMDS2" "$mem0" "$mem1" "$mem2" \
-    "$(python3 -c "print($t1 - $t0)")" "$(python3 -c "print($t2 - $t1)")" "$HZ" "$CORES" "$RUN" "$RECORDS" \
+    "$(python3 -c "print($t1 - $t0)")" "$(python3 -c "print($t2 - $t1)")" "$HZ" "$CORES" "$RUN" "$RECORDS" "$CLI_FLOOR" "$IN_COORD2" \
     $(for s in $SERVICES; do echo "$s=${CPU1[$s]}"; done) <<'PY'
 import re, sys
 a = sys.argv[1:]
@@ -86,7 +94,8 @@ items, secs, busy, load, cmds = int(a[0]), float(a[1]), float(a[2]), a[3], int(a
 secs2, busy2, cmds2 = float(a[5]), float(a[6]), int(a[7])
 mem0, mem1, mem2 = int(a[8]), int(a[9]), int(a[10])
 report1, report2, hz, cores, run, records = float(a[11]), float(a[12]), int(a[13]), int(a[14]), a[15], int(a[16])
-cpu = dict(kv.split("=") for kv in a[17:])
+cli_floor, in_coord2 = float(a[17]), float(a[18])
+cpu = dict(kv.split("=") for kv in a[19:])
 print(f"items                      {items}")
 print(f"uncached                   {secs:.1f} s, {items / secs:.1f} items/s, cores busy {busy * 100:.0f}% of {cores}, load average {load}")
 print(f"  Redis commands per item  {cmds / items:.1f}")
@@ -96,7 +105,16 @@ if conc:
           f"(sampled once a second; adapted to the backends' queueing, at most lucid.coordinator.workers)")
 print(f"  CPU per service          " + ", ".join(f"{s} {int(j) / hz:.0f} s ({int(j) / hz / secs / cores * 100:.0f}%)" for s, j in cpu.items()))
 print(f"cache-hot re-run           {secs2:.2f} s, {items / secs2:.0f} items/s, cores busy {busy2 * 100:.0f}%, Redis commands per item {cmds2 / items:.1f}")
+print(f"  of which                  {in_coord2:.2f} s from its creation to its last item in the coordinator; the CLI's start and one call take {cli_floor:.2f} s")
+rep = {}
+for line in open(f"{run}/coordinator.metrics"):
+    m = re.match(r'grpc_server_processing_duration_seconds_(sum|count|max)\{(.*)\} (\S+)', line)
+    if m and 'method="GetReport"' in m.group(2):
+        v = float(m.group(3))
+        rep[m.group(1)] = max(rep.get(m.group(1), 0), v) if m.group(1) == "max" else rep.get(m.group(1), 0) + v
 print(f"first report               {report1:.2f} s (a second rendering {report2:.2f} s)")
+if rep.get("count"):
+    print(f"  of which                  in the coordinator {rep['sum']:.2f} s for the {int(rep['count'])} renderings, the longest {rep.get('max', 0):.2f} s")
 print(f"Redis bytes per item       {(mem1 - mem0) / items:.0f} after the uncached run (images and scores included), "
       f"{(mem2 - mem1) / items:.0f} more for the cache-hot one; the finished evaluation's own records {records / items:.0f}")
 # Percentiles of each peer call the coordinator made (HdrHistogram-backed, over the whole run).
