@@ -3,9 +3,9 @@
 # with bearer tokens and a quota of 3 running evaluations per tenant. A refused submit (RESOURCE_EXHAUSTED) is
 # retried after a pause, as a client would. Checks that all 20 complete with each item counted once, that each
 # tenant lists exactly its own 4 and gets NOT_FOUND for another's, that the quota refused submits and held (a
-# monitor samples the running evaluations of each tenant), and that no token reached a log; prints the wall
-# time and items/s.
-# Usage: load-tests/tenants-load.sh   (needs redis-server and python3; builds what is missing)
+# monitor samples the running evaluations of each tenant), that no token reached a log, and that every JVM's heap
+# and Redis's memory stayed bounded (sampled every second; the peaks printed); prints the wall time and items/s.
+# Usage: load-tests/tenants-load.sh   (needs redis-server, curl and python3; builds what is missing)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -86,15 +86,34 @@ monitor() {
   done
 }
 monitor & MONITOR=$!
+# Memory: every second, each JVM's heap in use (its Micrometer gauge) and Redis's used_memory; the peaks are kept.
+SERVICES="coordinator sampler generator safety utility inference"
+http_port() { sed -n 's/.*-Dquarkus.http.port=\([0-9]*\).*/\1/p' "$RUN/$1.cmd"; }
+heap_of() { # service: heap bytes in use, summed over the heap pools
+  local port; port=$(http_port "$1")
+  { curl -fs "http://127.0.0.1:$port/q/metrics" || curl -fs "http://127.0.0.1:$port/metrics"; } 2>/dev/null \
+    | awk '/^jvm_memory_used_bytes\{.*area="heap"/ { s += $NF } END { printf "%d\n", s }'
+}
+memwatch() {
+  declare -A peak; local s v redis_peak=0
+  while [ ! -f "$RUN/stop-monitor" ]; do
+    for s in $SERVICES; do v=$(heap_of "$s"); [ "${v:-0}" -gt "${peak[$s]:-0}" ] && peak[$s]=$v; done
+    v=$($R info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p' | tr -d '\r'); [ "${v:-0}" -gt $redis_peak ] && redis_peak=$v
+    { for s in $SERVICES; do echo "$s ${peak[$s]:-0}"; done; echo "redis $redis_peak"; } > "$RUN/memory-peaks.tmp"
+    mv "$RUN/memory-peaks.tmp" "$RUN/memory-peaks"; sleep 1
+  done
+}
+REDIS_BEFORE=$($R info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p' | tr -d '\r')
+memwatch & MEMWATCH=$!
 T0=$(date +%s.%N)
 for t in $(seq 1 $TENANTS); do submit_all "$t" & done
-wait_submitters() { for p in $(jobs -p); do [ "$p" = "$MONITOR" ] || wait "$p"; done; }
+wait_submitters() { for p in $(jobs -p); do [ "$p" = "$MONITOR" ] || [ "$p" = "$MEMWATCH" ] || wait "$p"; done; }
 wait_submitters
 for t in $(seq 1 $TENANTS); do
   while read -r id; do LUCID_TOKEN=${TOKEN[$t]} $CLI watch "$id" >/dev/null 2>&1; done < "$RUN/ids-$t"
 done
 T1=$(date +%s.%N)
-touch "$RUN/stop-monitor"; wait "$MONITOR"
+touch "$RUN/stop-monitor"; wait "$MONITOR" "$MEMWATCH"
 most=$(cat "$RUN/most-running")
 
 ids=$(cat "$RUN"/ids-* | sort -u)
@@ -121,6 +140,14 @@ check "every created evaluation has one audit line" '[ "$(grep -c "action=submit
 tokens_in_logs=0
 for t in $(seq 1 $TENANTS); do grep -rqF "${TOKEN[$t]}" "$RUN"/*.log && tokens_in_logs=1; done
 check "no token appears in any service's log" '[ $tokens_in_logs = 0 ]'
+heaps=$(awk '$1 != "redis" { printf "%s%s %.0f MiB", sep, $1, $2 / 1048576; sep = ", " }' "$RUN/memory-peaks")
+redis_peak=$(awk '$1 == "redis" { print $2 }' "$RUN/memory-peaks")
+echo "peak heap in use (of 512 MiB each): $heaps"
+echo "Redis used_memory: $((REDIS_BEFORE / 1024)) kB before, peak $((redis_peak / 1024)) kB: $(( (redis_peak - REDIS_BEFORE) / (TENANTS * PER_TENANT * ITEMS) )) bytes per item"
+# Each JVM runs with -Xmx512m: a peak of 0 means its gauge was never read.
+heap_ok=$(awk '$1 != "redis" && ($2 == 0 || $2 > 536870912) { bad = 1 } END { print bad ? 0 : 1 }' "$RUN/memory-peaks")
+check "every JVM's heap was read and stayed bounded (no OutOfMemoryError), and Redis grew by under 16 kB per item" \
+  '[ "$heap_ok" = 1 ] && ! grep -q OutOfMemoryError "$RUN"/*.log && [ $(( (redis_peak - REDIS_BEFORE) / (TENANTS * PER_TENANT * ITEMS) )) -lt 16384 ]'
 python3 -c "
 import sys
 t = float(sys.argv[2]) - float(sys.argv[1]); n = int(sys.argv[3])

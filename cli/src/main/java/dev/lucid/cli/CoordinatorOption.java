@@ -11,7 +11,12 @@ final class CoordinatorOption {
 
     /** A channel to the coordinator, with the bearer token when one is set ({@link ClientToken}). */
     ManagedChannel channel() {
-        return HostPort.parse(coordinator, "--coordinator").channel(ClientToken.interceptor().stream()
+        return channel(coordinator);
+    }
+
+    /** A channel to the coordinator at {@code address} (a {@code --coordinator} value), with the bearer token. */
+    static ManagedChannel channel(String address) {
+        return HostPort.parse(address, "--coordinator").channel(ClientToken.interceptor().stream()
                 .toArray(io.grpc.ClientInterceptor[]::new));
     }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -145,15 +146,23 @@ final class MeshCommands {
     static final class Suites implements Callable<Integer> {
         @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}")
         String sampler;
+        @Option(names = "--coordinator", paramLabel = "HOST:PORT",
+                description = "Ask the coordinator instead: the suites you can sample (with --token, the shared ones and your tenant's own).")
+        String coordinator;
 
         @Override
         public Integer call() {
-            ManagedChannel ch = HostPort.parse(sampler, "--sampler").channel();
+            ManagedChannel ch = coordinator != null ? CoordinatorOption.channel(coordinator)
+                    : HostPort.parse(sampler, "--sampler").channel();
             try {
                 System.out.printf("%-20s %-14s %-13s %8s %8s  %-12s  %s%n", "SUITE", "SOURCE", "FORMAT", "PROMPTS", "SKIPPED",
                         "FINGERPRINT", "STRATA");
-                for (SuiteInfo s : PromptSamplerGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList()) {
+                List<SuiteInfo> suites = coordinator != null
+                        ? dev.lucid.api.v1.CoordinatorGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList()
+                        : PromptSamplerGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList();
+                for (SuiteInfo s : suites) {
                     System.out.printf("%-20s %-14s %-13s %8d %8d  %-12s  %s%n", s.getId(), s.getSource(), s.getFormat(),
                             s.getPromptCount(), s.getRowsSkipped(), s.getFingerprint().substring(0, Math.min(12, s.getFingerprint().length())),
                             s.getCountsByStratumMap().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())

@@ -3,6 +3,7 @@ package dev.lucid.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import dev.lucid.api.v1.CoordinatorGrpc;
 import dev.lucid.api.v1.EncodePromptsRequest;
 import dev.lucid.api.v1.EncodePromptsResponse;
 import dev.lucid.api.v1.GeneratorGrpc;
@@ -84,12 +85,18 @@ final class SuiteCommands {
      */
     static ImportSuiteResponse upload(ManagedChannel ch, ImportSuiteHeader header, InputStream data, InputStream questions)
             throws Exception {
+        return upload(ch, false, header, data, questions);
+    }
+
+    /** {@link #upload(ManagedChannel, ImportSuiteHeader, InputStream, InputStream)} to the coordinator or the sampler. */
+    static ImportSuiteResponse upload(ManagedChannel ch, boolean viaCoordinator, ImportSuiteHeader header, InputStream data,
+                                      InputStream questions) throws Exception {
         CompletableFuture<ImportSuiteResponse> result = new CompletableFuture<>();
         Semaphore ready = new Semaphore(0);
         @SuppressWarnings("unchecked")
         ClientCallStreamObserver<ImportSuiteChunk>[] call = new ClientCallStreamObserver[1];
-        PromptSamplerGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
-                .importSuite(new ClientResponseObserver<ImportSuiteChunk, ImportSuiteResponse>() {
+        ClientResponseObserver<ImportSuiteChunk, ImportSuiteResponse> responses =
+                new ClientResponseObserver<ImportSuiteChunk, ImportSuiteResponse>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<ImportSuiteChunk> requests) {
                         call[0] = requests;
@@ -111,7 +118,12 @@ final class SuiteCommands {
                     public void onCompleted() {
                         ready.release();
                     }
-                });
+                };
+        if (viaCoordinator) {
+            CoordinatorGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES).importSuite(responses);
+        } else {
+            PromptSamplerGrpc.newStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES).importSuite(responses);
+        }
         ClientCallStreamObserver<ImportSuiteChunk> in = call[0];
         send(in, ready, result, ImportSuiteChunk.newBuilder().setHeader(header).build());
         byte[] buf = new byte[CHUNK];
@@ -187,6 +199,9 @@ final class SuiteCommands {
         String license;
         @Option(names = "--sampler", defaultValue = "${env:LUCID_SAMPLER:-127.0.0.1:9100}", description = "Sampler address (default: ${DEFAULT-VALUE}).")
         String sampler;
+        @Option(names = "--coordinator", paramLabel = "HOST:PORT",
+                description = "Import through the coordinator instead (with --token, into your tenant's own suites; the upload counts towards its quota).")
+        String coordinator;
 
         @Override
         public Integer call() throws Exception {
@@ -202,9 +217,10 @@ final class SuiteCommands {
             if (questions != null) {
                 h.setQuestionsFileName(questions.getFileName().toString());
             }
-            ManagedChannel ch = HostPort.parse(sampler, "--sampler").channel();
+            ManagedChannel ch = coordinator != null ? CoordinatorOption.channel(coordinator)
+                    : HostPort.parse(sampler, "--sampler").channel();
             try (InputStream in = Files.newInputStream(file); InputStream q = questions == null ? null : Files.newInputStream(questions)) {
-                printSummary(upload(ch, h.build(), in, q));
+                printSummary(upload(ch, coordinator != null, h.build(), in, q));
                 return 0;
             } finally {
                 ch.shutdownNow();

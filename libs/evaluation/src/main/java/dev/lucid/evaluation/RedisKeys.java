@@ -99,6 +99,11 @@ public record RedisKeys(String prefix) {
         return tenantPrefix() + tenant + ":items:" + day;
     }
 
+    /** The suite bytes a tenant uploaded on a UTC day. */
+    public String tenantImportBytes(String tenant, LocalDate day) {
+        return tenantPrefix() + tenant + ":import-bytes:" + day;
+    }
+
     /**
      * Checks the store's schema version and records {@link #VERSION} where it may: in an empty store, or over a
      * version this code reads. Returns the version found (0 for an empty store).

@@ -95,22 +95,21 @@ public final class WorkQueue {
 
     /**
      * Up to {@code count} items delivered to this consumer and not yet acknowledged (what it took before and must
-     * finish first, e.g. after a peer failed), without waiting.
+     * finish first, e.g. after a peer failed), without waiting. Read with XPENDING and XRANGE, not XREADGROUP's
+     * history, which would count each re-read as a hand-out: a worker backing off through a long outage re-reads its
+     * batch every pass, and its items must not look like ones that stopped every consumer.
      */
     public List<Delivery> readOwnPending(String consumer, int count) {
-        List<Map.Entry<String, List<StreamEntry>>> r = withGroup(() -> redis.xreadGroup(group, consumer,
-                XReadGroupParams.xReadGroupParams().count(count), Map.of(stream, new StreamEntryID(0, 0))));
+        List<StreamPendingEntry> mine = withGroup(() -> redis.xpending(stream, group,
+                XPendingParams.xPendingParams(StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, count).consumer(consumer)));
         List<Delivery> out = new ArrayList<>();
         List<StreamEntryID> gone = new ArrayList<>();
-        if (r != null) {
-            for (Map.Entry<String, List<StreamEntry>> e : r) {
-                for (StreamEntry s : e.getValue()) {
-                    if (s.getFields() == null) {
-                        gone.add(s.getID()); // deleted from the stream while pending: nothing to do
-                    } else {
-                        out.add(new Delivery(s.getID(), s.getFields(), 2));
-                    }
-                }
+        for (StreamPendingEntry p : mine) {
+            List<StreamEntry> e = redis.xrange(stream, p.getID(), p.getID(), 1);
+            if (e.isEmpty() || e.get(0).getFields() == null) {
+                gone.add(p.getID()); // deleted from the stream while pending: nothing to do
+            } else {
+                out.add(new Delivery(p.getID(), e.get(0).getFields(), p.getDeliveredTimes()));
             }
         }
         ack(gone.toArray(new StreamEntryID[0]));

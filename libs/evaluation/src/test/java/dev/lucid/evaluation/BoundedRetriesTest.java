@@ -140,6 +140,26 @@ class BoundedRetriesTest {
     }
 
     @Test
+    void reReadingOnesOwnItemsThroughAnOutageIsNotAHandOut(@TempDir Path blobs) throws Exception {
+        EvaluationRunner r = runner("reread:", blobs, mesh.backends(), new RetryPolicy(60, Duration.ofMinutes(10), 3));
+        WorkQueue queue = new WorkQueue(redis, "reread:work", "coordinators");
+        r.submit(ToyMesh.plan(ID), "{}", "retries");
+        assertEquals(2, queue.read("backing-off", 2, 0).size());
+        for (int pass = 0; pass < 12; pass++) {
+            List<WorkQueue.Delivery> again = queue.readOwnPending("backing-off", 16);
+            assertEquals(2, again.size(), "a worker's own items, every pass");
+            assertEquals(1, again.get(0).deliveries(), "handed out once, however often its holder re-reads it");
+        }
+        List<WorkQueue.Delivery> taken = queue.reclaim("other", 0, 16);
+        assertEquals(2, taken.size());
+        assertEquals(2, taken.get(0).deliveries(), "one takeover is the second hand-out");
+        assertEquals(2, r.runOnce("other", 16, 20, 60_000).recorded(), "the taker records them");
+        finish(r, 0);
+        assertEquals(0, r.progress(ID).failed(), "nothing given up on: no holder stopped three times");
+        assertEquals(12, r.progress(ID).done());
+    }
+
+    @Test
     void acknowledgedEntriesAreTrimmedAndPendingOnesKept(@TempDir Path blobs) throws Exception {
         EvaluationRunner r = runner("trim:", blobs, mesh.backends(), RetryPolicy.DEFAULT);
         WorkQueue queue = new WorkQueue(redis, "trim:work", "coordinators");

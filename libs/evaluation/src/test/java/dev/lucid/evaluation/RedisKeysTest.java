@@ -51,6 +51,7 @@ class RedisKeysTest {
         assertEquals("lucid:emb:fp:sha", new String(k.embedding("fp", "sha"), StandardCharsets.UTF_8));
         assertEquals("lucid:tenant:team-a:evals", k.tenantEvaluations("team-a"));
         assertEquals("lucid:tenant:team-a:items:2026-12-05", k.tenantItems("team-a", LocalDate.parse("2026-12-05")));
+        assertEquals("lucid:tenant:team-a:import-bytes:2026-12-05", k.tenantImportBytes("team-a", LocalDate.parse("2026-12-05")));
         for (String bad : new String[]{"", "a b", "é:", "x".repeat(65)}) {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> new RedisKeys(bad)).getMessage()
                     .startsWith("key prefix must be"), bad);

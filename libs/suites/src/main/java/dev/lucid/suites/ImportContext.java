@@ -1,5 +1,8 @@
 package dev.lucid.suites;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -7,13 +10,13 @@ import java.util.Set;
 
 /**
  * Row accounting of one import: every data row read is either imported or skipped (lenient mode) with a reason;
- * in strict mode the first bad row ends the import with its file, line and reason.
+ * in strict mode the first bad row ends the import with its file, line and reason. Imported prompts go straight to
+ * the suite's file ({@link PromptTable.Writer}), so the heap holds only their index.
  */
 final class ImportContext {
     final ImportRequest request;
     final ImportLimits limits;
-    private final List<SuitePrompt> prompts = new ArrayList<>();
-    private final Set<String> ids = new HashSet<>();
+    private final PromptTable.Writer prompts;
     private final List<String> reasons = new ArrayList<>();
     private long read;
     private long skipped;
@@ -21,9 +24,15 @@ final class ImportContext {
     private long repaired;
     private final Set<Long> repairedLines = new HashSet<>();
 
-    ImportContext(ImportRequest request, ImportLimits limits) {
+    /** An import writing its prompts to {@code file}. */
+    ImportContext(ImportRequest request, ImportLimits limits, Path file) {
         this.request = request;
         this.limits = limits;
+        try {
+            this.prompts = new PromptTable.Writer(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the suite's prompts to " + file, e);
+        }
     }
 
     String file() {
@@ -84,21 +93,19 @@ final class ImportContext {
      * kept: benchmarks have them (I2P case 2260) and generate an unconditional image for them.
      */
     boolean add(SuitePrompt p) {
-        if (!ids.add(p.id())) {
+        if (!prompts.add(p)) {
             bad(p.line(), "id '" + p.id() + "' repeats an earlier row's id");
             return false;
         }
-        prompts.add(p);
         imported++;
         return true;
     }
 
     /** Adds a second prompt of a row already counted (the normal prompt of a pair). */
     void addFromSameRow(SuitePrompt p) {
-        if (!ids.add(p.id())) {
+        if (!prompts.add(p)) {
             throw new IllegalStateException("id '" + p.id() + "' taken twice in one row");
         }
-        prompts.add(p);
     }
 
     /** Counts a row that was imported into an existing prompt (a question joined to its prompt). */
@@ -106,27 +113,31 @@ final class ImportContext {
         imported++;
     }
 
-    List<SuitePrompt> prompts() {
-        return prompts;
-    }
-
-    /** Replaces the prompt list (after a join that attaches questions). */
-    void replace(List<SuitePrompt> joined) {
-        prompts.clear();
-        prompts.addAll(joined);
-    }
-
     ImportResult finish(String source, String defaultLicense, String description) {
         if (read == 0) {
             throw new SuiteFormatException(file(), 0, "no data rows");
         }
-        if (prompts.isEmpty()) {
+        if (prompts.size() == 0) {
             throw new SuiteFormatException(file(), 0, "every one of the " + read + " rows was skipped; first: "
                     + (reasons.isEmpty() ? "?" : reasons.get(0)));
         }
         String license = request.license().isEmpty() ? defaultLicense : request.license();
-        Suite s = new Suite(request.suiteId(), source, license, description, request.format().cliName(),
-                SuiteCodec.fingerprint(prompts), prompts, read, skipped);
-        return new ImportResult(s, read, imported, skipped, reasons, repaired);
+        try {
+            PromptTable table = prompts.finish();
+            Suite s = new Suite(request.suiteId(), source, license, description, request.format().cliName(),
+                    prompts.fingerprint(), table, read, skipped);
+            return new ImportResult(s, read, imported, skipped, reasons, repaired);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the suite's prompts", e);
+        }
+    }
+
+    /** Ends the import's file: deleted unless {@link #finish} handed it to the suite. */
+    void close() {
+        try {
+            prompts.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -17,12 +17,32 @@ import java.util.Set;
  */
 public record ImportRequest(String suiteId, ImportFormat format, String fileName, String defaultStratum,
                             Map<String, String> columnMapping, boolean lenient, String license) {
+    /**
+     * A suite id: 1-64 of a-z, 0-9, '.', '_', '-' (starting with a letter or digit) without '__', optionally after
+     * {@code TENANT__}, the space of a tenant's suites (tenant names are a-z, 0-9 and '-').
+     */
+    public static boolean validSuiteId(String id) {
+        if (id == null) {
+            return false;
+        }
+        int sep = id.indexOf("__");
+        String plain = id;
+        if (sep >= 0) {
+            if (!id.substring(0, sep).matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                return false;
+            }
+            plain = id.substring(sep + 2);
+        }
+        return plain.matches("[a-z0-9][a-z0-9._-]{0,63}") && !plain.contains("__");
+    }
+
     /** Roles a column mapping may name. */
     public static final Set<String> ROLES = Set.of("prompt", "id", "category", "seed", "guidance", "stratum", "pair");
 
     public ImportRequest {
-        if (suiteId == null || !suiteId.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
-            throw new IllegalArgumentException("suite_id: 1-64 lower-case letters, digits, '.', '_', '-', got '" + suiteId + "'");
+        if (!validSuiteId(suiteId)) {
+            throw new IllegalArgumentException("suite_id: 1-64 lower-case letters, digits, '.', '_', '-' without '__' "
+                    + "(TENANT__ID names a tenant's suite), got '" + suiteId + "'");
         }
         if (format == null) {
             throw new IllegalArgumentException("format: required");

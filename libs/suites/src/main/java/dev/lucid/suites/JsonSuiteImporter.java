@@ -115,6 +115,8 @@ final class JsonSuiteImporter {
      * is joined to the text inputs by id.
      */
     static ImportResult tifa(ImportContext ctx, Reader main, Reader questions, String questionsFile) {
+        // Questions join their prompts until both files are read, so TIFA's prompts are held here, then added.
+        List<SuitePrompt> held = new ArrayList<>();
         Map<String, Integer> index = new LinkedHashMap<>();
         eachListItem(main, ctx.file(), ctx.limits, (n, line) -> {
             ctx.rowRead(line);
@@ -128,22 +130,18 @@ final class JsonSuiteImporter {
                     SuiteQuestion q = tifaQuestion(n, 0);
                     Integer at = index.get(id);
                     if (at != null) {
-                        attach(ctx, at, q);
+                        attach(held, at, q);
                         ctx.joined();
                         return;
                     }
-                    int before = ctx.prompts().size();
-                    ctx.add(tifaPrompt(ctx, n, id, caption, line));
-                    if (ctx.prompts().size() > before) {
-                        index.put(id, before);
-                        attach(ctx, before, q);
-                    }
+                    index.put(id, held.size());
+                    held.add(tifaPrompt(ctx, n, id, caption, line));
+                    attach(held, held.size() - 1, q);
+                } else if (index.containsKey(id)) {
+                    ctx.bad(line, "id '" + id + "' repeats an earlier row's id");
                 } else {
-                    int before = ctx.prompts().size();
-                    ctx.add(tifaPrompt(ctx, n, id, caption, line));
-                    if (ctx.prompts().size() > before) {
-                        index.put(id, before);
-                    }
+                    index.put(id, held.size());
+                    held.add(tifaPrompt(ctx, n, id, caption, line));
                 }
             } catch (IllegalArgumentException e) {
                 if (e instanceof SuiteFormatException) {
@@ -165,10 +163,10 @@ final class JsonSuiteImporter {
                     if (at == null) {
                         throw new IllegalArgumentException("question for id '" + id + "', which no text input has");
                     }
-                    if (!text(n, "caption").equals(ctx.prompts().get(at).text())) {
+                    if (!text(n, "caption").equals(held.get(at).text())) {
                         throw new IllegalArgumentException("caption of id '" + id + "' differs from the text input's");
                     }
-                    attach(ctx, at, tifaQuestion(n, 0));
+                    attach(held, at, tifaQuestion(n, 0));
                     ctx.joined();
                 } catch (IllegalArgumentException e) {
                     if (e instanceof SuiteFormatException) {
@@ -182,15 +180,16 @@ final class JsonSuiteImporter {
                 }
             });
         }
+        held.forEach(ctx::add);
         return ctx.finish("tifa", TIFA_LICENSE, "TIFA v1.0 text inputs (Hu et al., ICCV 2023)"
                 + (questions != null ? " with question-answer pairs" : ""));
     }
 
-    private static void attach(ImportContext ctx, int at, SuiteQuestion q) {
-        SuitePrompt p = ctx.prompts().get(at);
+    private static void attach(List<SuitePrompt> held, int at, SuiteQuestion q) {
+        SuitePrompt p = held.get(at);
         SuiteQuestion numbered = new SuiteQuestion("q" + p.questions().size(), q.text(), q.choices(), q.answer(), q.elementType(),
                 q.element(), q.op());
-        ctx.prompts().set(at, p.withQuestions(List.of(numbered)));
+        held.set(at, p.withQuestions(List.of(numbered)));
     }
 
     private static SuitePrompt tifaPrompt(ImportContext ctx, JsonNode n, String id, String caption, long line) {

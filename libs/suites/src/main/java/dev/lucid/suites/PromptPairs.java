@@ -1,9 +1,7 @@
 package dev.lucid.suites;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Prompt pairs (Ring-A-Bell's {@code sensitive prompt, normal prompt} rows). A row with id {@code R} becomes two
@@ -46,17 +44,5 @@ final class PromptPairs {
             }
         }
         return "";
-    }
-
-    /** The prompts of each pair of a suite, by pair id; empty for a suite without pairs. */
-    static Map<String, List<SuitePrompt>> of(Suite s) {
-        Map<String, List<SuitePrompt>> out = new HashMap<>();
-        for (SuitePrompt p : s.prompts()) {
-            String id = pairOf(p);
-            if (!id.isEmpty()) {
-                out.computeIfAbsent(id, k -> new ArrayList<>()).add(p);
-            }
-        }
-        return out;
     }
 }

@@ -95,7 +95,13 @@ public final class SuiteCodec {
 
         /** Adds one prompt's canonical line. */
         public void add(String canonicalLine) {
-            digest.update(canonicalLine.getBytes(StandardCharsets.UTF_8));
+            byte[] b = canonicalLine.getBytes(StandardCharsets.UTF_8);
+            add(b, b.length);
+        }
+
+        /** Adds one prompt's canonical line, its first {@code length} bytes in UTF-8. */
+        public void add(byte[] utf8, int length) {
+            digest.update(utf8, 0, length);
             digest.update((byte) '\n');
         }
 

@@ -1,19 +1,32 @@
 package dev.lucid.suites;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Imports a suite from a public benchmark file, streaming: rows are parsed one at a time and only the resulting
- * prompts are kept. Input must be UTF-8 (an invalid byte sequence is an error, never replaced silently).
+ * Imports a suite from a public benchmark file, streaming: rows are parsed one at a time and each resulting prompt
+ * is written to the suite's file in a work directory, so the heap holds only an index of the prompts. Input must be
+ * UTF-8 (an invalid byte sequence is an error, never replaced silently).
  */
 public final class SuiteImporter {
     private final ImportLimits limits;
+    private final Path workDir;
 
-    public SuiteImporter(ImportLimits limits) {
+    /** Writes suites' prompt files to {@code workDir}; a suite's file is deleted by {@link PromptTable#discard()}. */
+    public SuiteImporter(ImportLimits limits, Path workDir) {
         this.limits = limits;
+        this.workDir = workDir;
+    }
+
+    /** Writes suites' prompt files to the system's temporary directory, deleted when the JVM exits. */
+    public SuiteImporter(ImportLimits limits) {
+        this(limits, null);
     }
 
     public SuiteImporter() {
@@ -34,7 +47,7 @@ public final class SuiteImporter {
         if (questions != null && request.format() != ImportFormat.TIFA_JSON) {
             throw new IllegalArgumentException("questions: only the tifa format takes a question-answer file");
         }
-        ImportContext ctx = new ImportContext(request, limits);
+        ImportContext ctx = new ImportContext(request, limits, promptFile());
         Reader r = new Utf8Reader(in, request.fileName());
         try {
             return switch (request.format()) {
@@ -55,6 +68,21 @@ public final class SuiteImporter {
                 throw new SuiteFormatException(request.fileName(), 0, "not UTF-8 text (invalid byte sequence)");
             }
             throw e;
+        } finally {
+            ctx.close(); // a failed import leaves no file
+        }
+    }
+
+    private Path promptFile() {
+        try {
+            if (workDir != null) {
+                return Files.createTempFile(Files.createDirectories(workDir), "import-", ".jsonl");
+            }
+            Path f = Files.createTempFile("lucid-import-", ".jsonl");
+            f.toFile().deleteOnExit();
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the suite's prompt file", e);
         }
     }
 

@@ -5,11 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -55,8 +53,6 @@ public final class SuiteSampler {
         private final boolean dedup;
         private final Set<String> taken = new HashSet<>();
         private final Set<String> texts = new HashSet<>();
-        /** Each suite's pairs by pair id, by suite fingerprint. */
-        private final Map<String, Map<String, List<SuitePrompt>>> pairs = new HashMap<>();
 
         public Session(long seed, boolean dedup) {
             this.seed = seed;
@@ -81,16 +77,14 @@ public final class SuiteSampler {
                 throw new IllegalArgumentException(f + ".count: must be >= 1, got " + q.count());
             }
             List<Keyed> candidates = new ArrayList<>();
-            List<SuitePrompt> ps = s.prompts();
+            PromptTable ps = s.prompts();
             for (int i = 0; i < ps.size(); i++) {
-                SuitePrompt p = ps.get(i);
-                if ((p.stratum().isEmpty() || p.stratum().equals(q.stratum()))
-                        && (q.category().isEmpty() || p.categories().contains(q.category()))) {
-                    candidates.add(new Keyed(order(s.fingerprint(), seed, p.id()), i, p));
+                String stratum = ps.stratum(i);
+                if ((stratum.isEmpty() || stratum.equals(q.stratum())) && (q.category().isEmpty() || ps.hasCategory(i, q.category()))) {
+                    candidates.add(new Keyed(order(s.fingerprint(), seed, ps.id(i)), i));
                 }
             }
             candidates.sort((a, b) -> a.key != b.key ? Long.compareUnsigned(a.key, b.key) : Integer.compare(a.index, b.index));
-            Map<String, List<SuitePrompt>> pairs = this.pairs.computeIfAbsent(s.fingerprint(), x -> PromptPairs.of(s));
             List<Sampled> out = new ArrayList<>();
             int filled = 0;
             for (Keyed k : candidates) {
@@ -98,13 +92,9 @@ public final class SuiteSampler {
                     break;
                 }
                 // A paired prompt comes with its partner (in the partner's own stratum) or not at all; the pair
-                // counts once towards the quota.
-                String pair = PromptPairs.pairOf(k.prompt);
-                List<SuitePrompt> members = pair.isEmpty() ? List.of(k.prompt) : new ArrayList<>(pairs.get(pair));
-                if (members.size() > 1) {
-                    members.remove(k.prompt);
-                    members.add(0, k.prompt);
-                }
+                // counts once towards the quota. Only the prompts looked at are read from the suite's file.
+                List<SuitePrompt> members = members(ps, k.index);
+                SuitePrompt first = members.get(0);
                 if (members.stream().anyMatch(m -> taken.contains(s.id() + "\n" + m.id())
                         || (dedup && texts.contains(normalise(m.text()))))
                         || (dedup && members.stream().map(m -> normalise(m.text())).distinct().count() < members.size())) {
@@ -113,9 +103,9 @@ public final class SuiteSampler {
                 for (SuitePrompt m : members) {
                     taken.add(s.id() + "\n" + m.id());
                     texts.add(normalise(m.text()));
-                    String stratum = m == k.prompt ? q.stratum() : m.stratum();
+                    String stratum = m == first ? q.stratum() : m.stratum();
                     out.add(new Sampled(s.id(), m, stratum,
-                            q.category().isEmpty() || m != k.prompt ? String.join(", ", m.categories()) : q.category()));
+                            q.category().isEmpty() || m != first ? String.join(", ", m.categories()) : q.category()));
                 }
                 filled++;
             }
@@ -129,7 +119,24 @@ public final class SuiteSampler {
         }
     }
 
-    private record Keyed(long key, int index, SuitePrompt prompt) {
+    private record Keyed(long key, int index) {
+    }
+
+    /** Prompt {@code i} and, when it is paired, its partners (the same pair id), {@code i} first. */
+    private static List<SuitePrompt> members(PromptTable ps, int i) {
+        SuitePrompt p = ps.get(i);
+        String pair = PromptPairs.pairOf(p);
+        List<SuitePrompt> out = new ArrayList<>(List.of(p));
+        if (!pair.isEmpty()) {
+            List<Integer> candidates = ps.pairCandidates(i);
+            for (int j : candidates.subList(1, candidates.size())) {
+                SuitePrompt m = ps.get(j);
+                if (PromptPairs.pairOf(m).equals(pair)) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
     }
 
     /** The sort key of a prompt: the first 8 bytes of sha-256("lucid.sample.v1", fingerprint, seed, id). */

@@ -3,15 +3,17 @@ package dev.lucid.suites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,10 +21,11 @@ import java.util.List;
  * Imported suites on disk, one file per suite ({@code <dir>/<suite-id>.suite.jsonl}): a header line (id, source,
  * license, description, format, fingerprint, row counts), then each prompt's canonical line. Files are written to a
  * temporary name and moved into place, so a crash never leaves half a suite; on reading, the prompts must hash to
- * the header's fingerprint.
+ * the header's fingerprint. A loaded suite keeps only an index of its prompts in memory ({@link PromptTable}).
  */
 public final class SuiteStore {
     static final String SUFFIX = ".suite.jsonl";
+    private static final int MAX_HEADER_BYTES = 1 << 20;
 
     /** A file that could not be read back, and why. */
     public record Problem(Path file, String reason) {
@@ -46,26 +49,34 @@ public final class SuiteStore {
         return dir;
     }
 
-    /** Writes a suite (replacing a file of the same id). */
-    public void save(Suite s) throws IOException {
+    /**
+     * Writes a suite (replacing a file of the same id), flushed to the disk before it takes the name, and returns the
+     * suite reading its prompts from the stored file.
+     */
+    public Suite save(Suite s) throws IOException {
         Path tmp = dir.resolve("." + s.id() + SUFFIX + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            ObjectNode h = SuiteCodec.JSON.createObjectNode();
-            h.put("lucid_suite", 1);
-            h.put("id", s.id());
-            h.put("source", s.source());
-            h.put("license", s.license());
-            h.put("description", s.description());
-            h.put("format", s.format());
-            h.put("fingerprint", s.fingerprint());
-            h.put("rows_read", s.rowsRead());
-            h.put("rows_skipped", s.rowsSkipped());
-            w.write(SuiteCodec.JSON.writeValueAsString(h));
-            w.write('\n');
-            for (SuitePrompt p : s.prompts()) {
-                w.write(SuiteCodec.encode(p));
-                w.write('\n');
+        ObjectNode h = SuiteCodec.JSON.createObjectNode();
+        h.put("lucid_suite", 1);
+        h.put("id", s.id());
+        h.put("source", s.source());
+        h.put("license", s.license());
+        h.put("description", s.description());
+        h.put("format", s.format());
+        h.put("fingerprint", s.fingerprint());
+        h.put("rows_read", s.rowsRead());
+        h.put("rows_skipped", s.rowsSkipped());
+        byte[] header = (SuiteCodec.JSON.writeValueAsString(h) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            ByteBuffer hb = ByteBuffer.wrap(header);
+            while (hb.hasRemaining()) {
+                out.write(hb);
             }
+            s.prompts().copyBodyTo(out);
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
         }
         Path target = dir.resolve(s.id() + SUFFIX);
         try {
@@ -73,6 +84,8 @@ public final class SuiteStore {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        return new Suite(s.id(), s.source(), s.license(), s.description(), s.format(), s.fingerprint(),
+                s.prompts().movedTo(target, header.length), s.rowsRead(), s.rowsSkipped());
     }
 
     /** Reads every stored suite, in file-name order; unreadable files are reported, not loaded. */
@@ -102,32 +115,38 @@ public final class SuiteStore {
         if (Files.size(f) > maxFileBytes) {
             throw new IOException("larger than " + maxFileBytes + " bytes");
         }
-        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            String first = r.readLine();
-            if (first == null) {
+        JsonNode h;
+        long bodyStart;
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] first = in.readNBytes(MAX_HEADER_BYTES);
+            int end = 0;
+            while (end < first.length && first[end] != '\n') {
+                end++;
+            }
+            if (first.length == 0) {
                 throw new IOException("empty file");
             }
-            JsonNode h = SuiteCodec.JSON.readTree(first);
-            if (h.path("lucid_suite").asInt() != 1) {
-                throw new IOException("not a Lucid suite file (version " + h.path("lucid_suite") + ")");
+            if (end == first.length) {
+                throw new IOException("no header line within " + MAX_HEADER_BYTES + " bytes");
             }
-            List<SuitePrompt> prompts = new ArrayList<>();
-            SuiteCodec.Fingerprint fp = new SuiteCodec.Fingerprint();
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                fp.add(line);
-                prompts.add(SuiteCodec.decode(SuiteCodec.JSON.readTree(line)));
-            }
-            String got = fp.hex();
-            String want = h.path("fingerprint").asText();
-            if (!got.equals(want)) {
-                throw new IOException("content hashes to " + got + ", header says " + want);
-            }
-            String id = h.path("id").asText();
-            if (!f.getFileName().toString().equals(id + SUFFIX)) {
-                throw new IOException("file name does not match suite id '" + id + "'");
-            }
-            return new Suite(id, h.path("source").asText(), h.path("license").asText(), h.path("description").asText(),
-                    h.path("format").asText(), want, prompts, h.path("rows_read").asLong(), h.path("rows_skipped").asLong());
+            h = SuiteCodec.JSON.readTree(first, 0, end);
+            bodyStart = end + 1;
         }
+        if (h.path("lucid_suite").asInt() != 1) {
+            throw new IOException("not a Lucid suite file (version " + h.path("lucid_suite") + ")");
+        }
+        String id = h.path("id").asText();
+        if (!f.getFileName().toString().equals(id + SUFFIX)) {
+            throw new IOException("file name does not match suite id '" + id + "'");
+        }
+        SuiteCodec.Fingerprint fp = new SuiteCodec.Fingerprint();
+        PromptTable prompts = PromptTable.read(f, bodyStart, fp);
+        String got = fp.hex();
+        String want = h.path("fingerprint").asText();
+        if (!got.equals(want)) {
+            throw new IOException("content hashes to " + got + ", header says " + want);
+        }
+        return new Suite(id, h.path("source").asText(), h.path("license").asText(), h.path("description").asText(),
+                h.path("format").asText(), want, prompts, h.path("rows_read").asLong(), h.path("rows_skipped").asLong());
     }
 }

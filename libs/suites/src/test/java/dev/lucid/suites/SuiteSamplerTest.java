@@ -20,7 +20,7 @@ class SuiteSamplerTest {
             String text = i == 39 ? "A  Prompt number 0!" : "a prompt number " + i;
             ps.add(new SuitePrompt("p" + i, text, "", List.of(i % 2 == 0 ? "a" : "b"), List.of(), List.of(), 100 + i, 0, i + 2));
         }
-        return new Suite("syn", "test", "", "", "csv", SuiteCodec.fingerprint(ps), ps, 40, 0);
+        return Suite.of("syn", "test", "", "", "csv", ps, 40, 0);
     }
 
     static List<String> ids(List<SuiteSampler.Sampled> s) {
@@ -77,7 +77,7 @@ class SuiteSamplerTest {
         List<SuitePrompt> ps = List.of(
                 new SuitePrompt("u", "unsafe one", "unsafe", List.of(), List.of(), List.of(), -1, 0, 2),
                 new SuitePrompt("n", "near one", "benign-near-concept", List.of(), List.of(), List.of(), -1, 0, 3));
-        Suite s = new Suite("mixed", "t", "", "", "jsonl", SuiteCodec.fingerprint(ps), ps, 2, 0);
+        Suite s = Suite.of("mixed", "t", "", "", "jsonl", ps, 2, 0);
         assertEquals(List.of("u"), ids(sample(s, 1, new SuiteSampler.Quota("mixed", "unsafe", "", 1))));
         assertThrows(IllegalArgumentException.class, () -> sample(s, 1, new SuiteSampler.Quota("mixed", "unsafe", "", 2)));
     }

@@ -18,7 +18,7 @@ class SuiteStoreTest {
         List<SuitePrompt> withQuestion = List.of(new SuitePrompt("q", "two cats", "benign-compositional", List.of("counting"),
                 List.of("tag=counting"), List.of(new SuiteQuestion("q0", "are there 2 cats?", List.of("yes", "no"), "yes", "counting",
                 "cat", "{\"op\":\"x\"}")), -1, 7.5, 3));
-        Suite t = new Suite("tifa-like", "tifa", "Apache-2.0", "d", "tifa", SuiteCodec.fingerprint(withQuestion), withQuestion, 1, 0);
+        Suite t = Suite.of("tifa-like", "tifa", "Apache-2.0", "d", "tifa", withQuestion, 1, 0);
         SuiteStore store = new SuiteStore(dir, 1 << 20);
         store.save(s);
         store.save(t);

@@ -106,4 +106,8 @@ public interface CoordinatorConfig {
     /** Items a tenant may submit per UTC day, counted once per evaluation when first submitted (RESOURCE_EXHAUSTED beyond). */
     @WithDefault("5000000")
     long tenantMaxItemsPerDay();
+
+    /** Suite bytes a tenant may upload per UTC day through ImportSuite (RESOURCE_EXHAUSTED beyond); default 1 GiB. */
+    @WithDefault("1073741824")
+    long tenantMaxImportBytesPerDay();
 }

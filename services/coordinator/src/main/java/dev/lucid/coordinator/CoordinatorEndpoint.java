@@ -1,5 +1,7 @@
 package dev.lucid.coordinator;
 
+import dev.lucid.coordinator.suites.TenantSuites;
+import dev.lucid.coordinator.tenancy.SuiteSpaces;
 import dev.lucid.coordinator.tenancy.Tenancy;
 import dev.lucid.coordinator.tenancy.Tenant;
 import dev.lucid.kserve.StatusMapping;
@@ -11,6 +13,12 @@ import dev.lucid.api.v1.EvaluationSummary;
 import dev.lucid.api.v1.ExportRequest;
 import dev.lucid.api.v1.ItemRecord;
 import dev.lucid.api.v1.GetReportRequest;
+import dev.lucid.api.v1.GetSuiteRequest;
+import dev.lucid.api.v1.GetSuiteResponse;
+import dev.lucid.api.v1.ImportSuiteChunk;
+import dev.lucid.api.v1.ImportSuiteResponse;
+import dev.lucid.api.v1.ListSuitesRequest;
+import dev.lucid.api.v1.ListSuitesResponse;
 import dev.lucid.api.v1.ListRequest;
 import dev.lucid.api.v1.ListResponse;
 import dev.lucid.api.v1.Progress;
@@ -39,7 +47,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** lucid.v1.Coordinator: Submit, Watch (progress stream), GetReport, Cancel, List, ExportResults (record stream). */
+/**
+ * lucid.v1.Coordinator: Submit, Watch (progress stream), GetReport, Cancel, List, ExportResults (record stream), and
+ * the caller's suites: ImportSuite (relayed to the sampler), ListSuites, GetSuite.
+ */
 @GrpcService
 public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     private static final Logger LOG = Logger.getLogger(CoordinatorEndpoint.class);
@@ -47,12 +58,14 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     private final SpecPlanner planner;
     private final Reports reports;
     private final Tenancy tenancy;
+    private final TenantSuites suites;
 
-    CoordinatorEndpoint(Evaluations evaluations, SpecPlanner planner, Reports reports, Tenancy tenancy) {
+    CoordinatorEndpoint(Evaluations evaluations, SpecPlanner planner, Reports reports, Tenancy tenancy, TenantSuites suites) {
         this.evaluations = evaluations;
         this.planner = planner;
         this.reports = reports;
         this.tenancy = tenancy;
+        this.suites = suites;
     }
 
     private EvaluationRunner runner() {
@@ -64,7 +77,8 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
         try {
             Optional<String> tenant = Tenant.current();
-            EvaluationRunner.Plan plan = planner.plan(request.getSpec());
+            EvaluationRunner.Plan plan = planner.plan(request.getSpec(), suites.resolve(tenant, request.getSpec().getQuotasList()),
+                    id -> SuiteSpaces.scrub(tenant, id));
             if (tenant.isPresent()) {
                 // The same spec from two tenants is two evaluations: neither can watch or cancel the other's.
                 plan = new EvaluationRunner.Plan(Tenancy.evaluationId(plan.evaluationId(), tenant), plan.models(),
@@ -86,6 +100,34 @@ public class CoordinatorEndpoint extends CoordinatorGrpc.CoordinatorImplBase {
             out.onNext(SubmitResponse.newBuilder().setEvaluationId(plan.evaluationId())
                     .setResumed(what == EvaluationLedger.Submitted.RESUMED)
                     .setRestarted(what == EvaluationLedger.Submitted.RESTARTED).build());
+            out.onCompleted();
+        } catch (Throwable e) {
+            out.onError(status(e));
+        }
+    }
+
+    @Override
+    public StreamObserver<ImportSuiteChunk> importSuite(StreamObserver<ImportSuiteResponse> out) {
+        // Not @Blocking: the relay takes over flow control and does its blocking work on its own threads.
+        return suites.importSuite(Tenant.current(), out);
+    }
+
+    @Override
+    @Blocking
+    public void listSuites(ListSuitesRequest request, StreamObserver<ListSuitesResponse> out) {
+        try {
+            out.onNext(suites.list(Tenant.current()));
+            out.onCompleted();
+        } catch (Throwable e) {
+            out.onError(status(e));
+        }
+    }
+
+    @Override
+    @Blocking
+    public void getSuite(GetSuiteRequest request, StreamObserver<GetSuiteResponse> out) {
+        try {
+            out.onNext(suites.get(Tenant.current(), request));
             out.onCompleted();
         } catch (Throwable e) {
             out.onError(status(e));

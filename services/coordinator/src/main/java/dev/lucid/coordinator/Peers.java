@@ -22,13 +22,16 @@ public class Peers {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final CoordinatorConfig config;
     private final PromptSamplerGrpc.PromptSamplerBlockingStub sampler;
+    private final PromptSamplerGrpc.PromptSamplerStub samplerAsync;
     private final GeneratorGrpc.GeneratorBlockingStub generator;
     private final SafetyScorerGrpc.SafetyScorerBlockingStub safety;
     private final UtilityScorerGrpc.UtilityScorerBlockingStub utility;
 
     Peers(CoordinatorConfig config) {
         this.config = config;
-        sampler = PromptSamplerGrpc.newBlockingStub(channel(config.sampler()));
+        ManagedChannel samplerChannel = channel(config.sampler());
+        sampler = PromptSamplerGrpc.newBlockingStub(samplerChannel);
+        samplerAsync = PromptSamplerGrpc.newStub(samplerChannel);
         generator = GeneratorGrpc.newBlockingStub(channel(config.generator())).withMaxInboundMessageSize(256 << 20);
         safety = SafetyScorerGrpc.newBlockingStub(channel(config.safety()));
         utility = UtilityScorerGrpc.newBlockingStub(channel(config.utility()));
@@ -48,6 +51,11 @@ public class Peers {
 
     public PromptSamplerGrpc.PromptSamplerBlockingStub sampler() {
         return sampler.withDeadlineAfter(deadlineMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The sampler's asynchronous stub, without a deadline (streaming calls set their own). */
+    public PromptSamplerGrpc.PromptSamplerStub samplerAsync() {
+        return samplerAsync;
     }
 
     public GeneratorGrpc.GeneratorBlockingStub generator() {

@@ -137,6 +137,14 @@ public class SpecPlanner {
 
     /** Validates against the peers too (known models), samples the prompts and builds the plan. */
     public EvaluationRunner.Plan plan(EvaluationSpec spec) {
+        return plan(spec, spec.getQuotasList(), java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #plan(EvaluationSpec)} with the quotas' suites named as the sampler knows them (a tenant's own suites)
+     * and the sampled prompts' ids as the caller knows them.
+     */
+    public EvaluationRunner.Plan plan(EvaluationSpec spec, List<Quota> samplerQuotas, java.util.function.UnaryOperator<String> promptId) {
         validate(spec, config.maxItems());
         Set<String> served = new HashSet<>();
         for (ModelInfo m : peers.generator().listModels(ListModelsRequest.getDefaultInstance()).getModelsList()) {
@@ -152,7 +160,7 @@ public class SpecPlanner {
             models.add(new EvaluationModel(m.getLabel(), m.getModel().getName(),
                     settings(spec.getParams(), m.getParams(), "models[" + i + "].params")));
         }
-        List<Prompt> sampled = peers.sampler().sample(SampleRequest.newBuilder().addAllQuotas(spec.getQuotasList())
+        List<Prompt> sampled = peers.sampler().sample(SampleRequest.newBuilder().addAllQuotas(samplerQuotas)
                 .setSeed(spec.getSamplingSeed()).setDedup(true).build()).getPromptsList();
         if (sampled.isEmpty()) {
             throw new IllegalArgumentException("quotas: the suites gave no prompts");
@@ -160,7 +168,8 @@ public class SpecPlanner {
         List<EvaluationPrompt> prompts = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Prompt p : sampled) {
-            if (!ids.add(p.getId())) {
+            String id = promptId.apply(p.getId());
+            if (!ids.add(id)) {
                 continue; // two quotas may select the same prompt; it is evaluated once
             }
             List<String> texts = new ArrayList<>();
@@ -178,7 +187,7 @@ public class SpecPlanner {
             }
             // The suite's own seed (I2P, COCO-30k) unless the spec asks for base_seed everywhere.
             Long sourceSeed = p.getSeed() >= 0 && !spec.getIgnoreSuiteSeeds() ? p.getSeed() : null;
-            prompts.add(new EvaluationPrompt(p.getId(), p.getText(), stratum(p.getStratum()), p.getCategory(), texts, answers,
+            prompts.add(new EvaluationPrompt(id, p.getText(), stratum(p.getStratum()), p.getCategory(), texts, answers,
                     types, ops, sourceSeed, details));
         }
         // Paired prompts come with their partners, so a quota may give more prompts than it counts.

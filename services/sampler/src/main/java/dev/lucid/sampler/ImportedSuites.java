@@ -1,6 +1,7 @@
 package dev.lucid.sampler;
 
 import dev.lucid.suites.ImportFormat;
+import dev.lucid.suites.ImportLimits;
 import dev.lucid.suites.ImportRequest;
 import dev.lucid.suites.ImportResult;
 import dev.lucid.suites.Suite;
@@ -8,6 +9,7 @@ import dev.lucid.suites.SuiteImporter;
 import dev.lucid.suites.SuiteStore;
 import io.grpc.Status;
 import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -27,6 +29,7 @@ import java.util.concurrent.Executors;
  * before the import answers, so they survive a restart. Imports run one at a time on their own thread.
  */
 @ApplicationScoped
+@Startup // read and checked at start-up, so a bad suite file is reported then, not at the first call
 public class ImportedSuites {
     private static final Logger LOG = Logger.getLogger(ImportedSuites.class);
 
@@ -84,8 +87,8 @@ public class ImportedSuites {
     }
 
     /**
-     * Imports spooled files and stores the suite. Same id with the same content is accepted again (idempotent);
-     * with other content it is refused, so a suite id always names one content.
+     * Imports spooled files and stores the suite. Same id with the same content is accepted again (idempotent, the
+     * stored file kept); with other content it is refused, so a suite id always names one content.
      */
     ImportResult importFiles(ImportRequest request, Path data, Path questions, String questionsFile) throws IOException {
         if (request.suiteId().equals(SamplerEndpoint.SUITE_ID)) {
@@ -99,19 +102,25 @@ public class ImportedSuites {
         ImportResult r;
         try (InputStream in = Files.newInputStream(data);
              InputStream q = questions == null ? null : Files.newInputStream(questions)) {
-            r = new SuiteImporter().importSuite(request, in, q, questionsFile);
+            // Prompts go to a file beside the spool, so an import's heap holds only their index.
+            r = new SuiteImporter(ImportLimits.DEFAULT, spoolDir()).importSuite(request, in, q, questionsFile);
         }
-        Suite old = suites.get(request.suiteId());
-        if (old != null && !old.fingerprint().equals(r.suite().fingerprint())) {
-            throw Status.ALREADY_EXISTS.withDescription("header.suite_id: suite '" + request.suiteId() + "' exists with other content "
-                    + "(fingerprint " + old.fingerprint().substring(0, 12) + "…, this file " + r.suite().fingerprint().substring(0, 12)
-                    + "…); choose another id").asRuntimeException();
+        Suite imported = r.suite();
+        try {
+            Suite old = suites.get(request.suiteId());
+            if (old != null && !old.fingerprint().equals(imported.fingerprint())) {
+                throw Status.ALREADY_EXISTS.withDescription("header.suite_id: suite '" + request.suiteId() + "' exists with other content "
+                        + "(fingerprint " + old.fingerprint().substring(0, 12) + "…, this file " + imported.fingerprint().substring(0, 12)
+                        + "…); choose another id").asRuntimeException();
+            }
+            Suite stored = old != null ? old : store.save(imported);
+            suites.put(stored.id(), stored);
+            LOG.infof("imported suite %s (%s): %d rows read, %d imported, %d skipped", stored.id(), request.format().cliName(),
+                    r.rowsRead(), r.rowsImported(), r.rowsSkipped());
+            return new ImportResult(stored, r.rowsRead(), r.rowsImported(), r.rowsSkipped(), r.skipReasons(), r.rowsRepaired());
+        } finally {
+            imported.prompts().discard();
         }
-        store.save(r.suite());
-        suites.put(r.suite().id(), r.suite());
-        LOG.infof("imported suite %s (%s): %d rows read, %d imported, %d skipped", r.suite().id(), request.format().cliName(),
-                r.rowsRead(), r.rowsImported(), r.rowsSkipped());
-        return r;
     }
 
     static ImportFormat format(dev.lucid.api.v1.SuiteFormat f) {

@@ -134,6 +134,9 @@ class SuiteImportTest {
         ImportedSuites reopened = new ImportedSuites(config);
         assertEquals(r.getSuite().getFingerprint(), reopened.get("i2p").fingerprint());
         reopened.close();
+        try (var left = Files.list(config.baseDir().resolve(config.suitesDir()).resolve(".incoming"))) {
+            assertEquals(List.of(), left.toList(), "neither the upload nor the import's working file is left");
+        }
     }
 
     @Test

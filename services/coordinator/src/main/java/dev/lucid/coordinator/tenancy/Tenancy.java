@@ -30,7 +30,8 @@ public class Tenancy {
         this.evaluations = evaluations;
         this.quotas = new TenantQuotas(evaluations.redis(), new RedisKeys(config.keyPrefix()),
                 new TenantQuotas.Limits(
-                config.tenantMaxRunning(), config.tenantMaxItemsPerEvaluation(), config.tenantMaxItemsPerDay()),
+                config.tenantMaxRunning(), config.tenantMaxItemsPerEvaluation(), config.tenantMaxItemsPerDay(),
+                config.tenantMaxImportBytesPerDay()),
                 Clock.systemUTC());
         try {
             this.tokens = config.tokensFile().isPresent() ? Optional.of(BearerTokens.load(config.tokensFile().get())) : Optional.empty();
@@ -62,6 +63,11 @@ public class Tenancy {
         quotas.claim(tenant, id, items);
     }
 
+    /** Charges a suite upload's bytes to the tenant's day, or refuses RESOURCE_EXHAUSTED ({@link TenantQuotas}). */
+    public void chargeImportBytes(String tenant, long bytes) {
+        quotas.chargeImportBytes(tenant, bytes);
+    }
+
     /** Whether the caller may see {@code id}: always without tenants, else only its owner. */
     public boolean visible(Optional<String> tenant, String id) {
         return tenant.isEmpty() || evaluations.redis().zscore(key(tenant.get()), id) != null;
@@ -75,5 +81,10 @@ public class Tenancy {
     /** One audit line: who did what to which evaluation, with sizes. */
     public static void audit(Optional<String> tenant, String action, String id, String details) {
         AUDIT.infof("tenant=%s action=%s evaluation=%s %s", tenant.orElse("-"), action, id, details);
+    }
+
+    /** One audit line of a suite import: who, which suite, the outcome and sizes. */
+    public static void auditImport(Optional<String> tenant, String suiteId, String details) {
+        AUDIT.infof("tenant=%s action=import suite=%s %s", tenant.orElse("-"), suiteId, details);
     }
 }

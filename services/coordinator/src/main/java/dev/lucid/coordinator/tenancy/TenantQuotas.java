@@ -12,15 +12,20 @@ import java.util.List;
 /**
  * A tenant's quotas, checked when it submits: evaluations running at once, items per evaluation, and items per
  * UTC day (a counter in Redis, charged once per evaluation, when the tenant first submits it; resubmitting or
- * restarting the same evaluation is free). A refusal is RESOURCE_EXHAUSTED naming the quota.
+ * restarting the same evaluation is free); and suite bytes uploaded per UTC day, charged as an upload streams in.
+ * A refusal is RESOURCE_EXHAUSTED naming the quota.
  *
  * <p>Keys ({@link RedisKeys}): the tenant's evaluations (a sorted set by creation time) and the items charged it on
  * a UTC day (expiring after two days); it reads each owned evaluation's state from its state hash.
  */
 public final class TenantQuotas {
     /** Limits; each must be at least 1. */
-    public record Limits(int maxRunning, long maxItemsPerEvaluation, long maxItemsPerDay) {
+    public record Limits(int maxRunning, long maxItemsPerEvaluation, long maxItemsPerDay, long maxImportBytesPerDay) {
         public Limits {
+            if (maxImportBytesPerDay < 1) {
+                throw new IllegalArgumentException("lucid.coordinator.tenant-max-import-bytes-per-day: must be >= 1, got "
+                        + maxImportBytesPerDay);
+            }
             if (maxRunning < 1) {
                 throw new IllegalArgumentException("lucid.coordinator.tenant-max-running: must be >= 1, got " + maxRunning);
             }
@@ -62,6 +67,14 @@ public final class TenantQuotas {
             redis.call('EXPIRE', KEYS[2], 172800)
             redis.call('ZADD', KEYS[1], 'NX', now, ARGV[1])
             return {'ok', 0}
+            """;
+    /** Charges bytes to a day's counter unless they would pass the limit: {outcome, bytes used before}. */
+    private static final String CHARGE = """
+            local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if used + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return {'day', used} end
+            redis.call('INCRBY', KEYS[1], ARGV[1])
+            redis.call('EXPIRE', KEYS[1], 172800)
+            return {'ok', used}
             """;
     /** How long a claimed evaluation that was not created yet counts as running (a submit cut short ages out). */
     static final long CLAIM_GRACE_MS = 60_000;
@@ -111,6 +124,22 @@ public final class TenantQuotas {
             throw exhausted("quota tenant-max-items-per-day: tenant " + tenant + " has used " + count + " of "
                     + limits.maxItemsPerDay() + " items today (UTC) and this evaluation has " + items
                     + "; the count starts afresh at midnight UTC");
+        }
+    }
+
+    /**
+     * Charges {@code bytes} of a suite upload to the tenant's day, or refuses RESOURCE_EXHAUSTED naming the quota when
+     * they would pass it (nothing charged then). Called as the upload streams in, so an upload stops at the limit.
+     */
+    public void chargeImportBytes(String tenant, long bytes) {
+        String key = keys.tenantImportBytes(tenant, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        @SuppressWarnings("unchecked")
+        List<Object> r = (List<Object>) redis.eval(CHARGE, List.of(key),
+                List.of(Long.toString(bytes), Long.toString(limits.maxImportBytesPerDay())));
+        if (String.valueOf(r.get(0)).equals("day")) {
+            throw exhausted("quota tenant-max-import-bytes-per-day: tenant " + tenant + " has uploaded " + r.get(1) + " of "
+                    + limits.maxImportBytesPerDay() + " suite bytes today (UTC) and this upload needs more; the count starts "
+                    + "afresh at midnight UTC");
         }
     }
 

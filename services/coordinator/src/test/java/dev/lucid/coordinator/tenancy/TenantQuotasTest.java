@@ -49,7 +49,7 @@ class TenantQuotasTest {
 
     @Test
     void itemsPerDayAreChargedOncePerEvaluationAndStartAfreshAtMidnightUtc() {
-        TenantQuotas.Limits limits = new TenantQuotas.Limits(8, 1000, 500);
+        TenantQuotas.Limits limits = new TenantQuotas.Limits(8, 1000, 500, 1000);
         TenantQuotas day1 = new TenantQuotas(redis, new RedisKeys("q1:"), limits, at("2026-12-04T10:00:00Z"));
         day1.claim("team-a", "ev-1", 300);
         day1.claim("team-a", "ev-1", 300); // a resubmit of the same evaluation is free
@@ -69,7 +69,7 @@ class TenantQuotasTest {
     @Test
     void itemsPerEvaluationAndRunningEvaluationsAreBounded() {
         Clock now = at("2026-12-04T10:00:00Z");
-        TenantQuotas q = new TenantQuotas(redis, new RedisKeys("q2:"), new TenantQuotas.Limits(2, 100, 10_000), now);
+        TenantQuotas q = new TenantQuotas(redis, new RedisKeys("q2:"), new TenantQuotas.Limits(2, 100, 10_000, 1000), now);
         String msg = refusal(() -> q.claim("team-a", "ev-big", 101));
         assertEquals("quota tenant-max-items-per-evaluation: the evaluation has 101 items (limit 100 for tenant team-a); "
                 + "ask for fewer prompts, seeds or models", msg);
@@ -87,7 +87,7 @@ class TenantQuotasTest {
         assertDoesNotThrow(() -> q.claim("team-a", "ev-3", 10), "once one finished");
         assertEquals(30, q.itemsToday("team-a"));
         // A claim whose evaluation was never created (a submit cut short) stops counting after the grace period.
-        TenantQuotas later = new TenantQuotas(redis, new RedisKeys("q2:"), new TenantQuotas.Limits(2, 100, 10_000),
+        TenantQuotas later = new TenantQuotas(redis, new RedisKeys("q2:"), new TenantQuotas.Limits(2, 100, 10_000, 1000),
                 Clock.offset(now, java.time.Duration.ofMillis(TenantQuotas.CLAIM_GRACE_MS + 1)));
         redis.hset("q2:eval:ev-2", "state", "SUCCEEDED");
         assertDoesNotThrow(() -> later.claim("team-a", "ev-4", 10), "ev-3 was never created: it aged out");
@@ -95,7 +95,7 @@ class TenantQuotasTest {
 
     @Test
     void concurrentSubmitsOfOneTenantCannotPassTheRunningQuotaTogether() throws Exception {
-        TenantQuotas q = new TenantQuotas(redis, new RedisKeys("q3:"), new TenantQuotas.Limits(3, 100, 10_000),
+        TenantQuotas q = new TenantQuotas(redis, new RedisKeys("q3:"), new TenantQuotas.Limits(3, 100, 10_000, 1000),
                 at("2026-12-04T10:00:00Z"));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         java.util.List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
@@ -121,11 +121,30 @@ class TenantQuotasTest {
 
     @Test
     void limitsBelowOneAreRefusedNamingTheSetting() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(0, 1, 1)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(0, 1, 1, 1000)).getMessage()
                 .startsWith("lucid.coordinator.tenant-max-running:"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 0, 1)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 0, 1, 1000)).getMessage()
                 .startsWith("lucid.coordinator.tenant-max-items-per-evaluation:"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 1, 0)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 1, 0, 1000)).getMessage()
                 .startsWith("lucid.coordinator.tenant-max-items-per-day:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TenantQuotas.Limits(1, 1, 1, 0)).getMessage()
+                .startsWith("lucid.coordinator.tenant-max-import-bytes-per-day:"));
+    }
+
+    @Test
+    void importBytesAreChargedAsTheyStreamAndRefusedPastTheDaysLimit() {
+        TenantQuotas day1 = new TenantQuotas(redis, new RedisKeys("q4:"), new TenantQuotas.Limits(8, 100, 100, 1000),
+                at("2026-12-04T10:00:00Z"));
+        day1.chargeImportBytes("team-a", 600);
+        day1.chargeImportBytes("team-a", 400);
+        String msg = refusal(() -> day1.chargeImportBytes("team-a", 1));
+        assertEquals("quota tenant-max-import-bytes-per-day: tenant team-a has uploaded 1000 of 1000 suite bytes today (UTC) "
+                + "and this upload needs more; the count starts afresh at midnight UTC", msg);
+        assertEquals("1000", redis.get("q4:tenant:team-a:import-bytes:2026-12-04"), "a refused chunk is not charged");
+        assertDoesNotThrow(() -> day1.chargeImportBytes("team-b", 1000), "each tenant has its own count");
+        assertTrue(redis.ttl("q4:tenant:team-a:import-bytes:2026-12-04") > 86_400, "the day's count expires after two days");
+        TenantQuotas day2 = new TenantQuotas(redis, new RedisKeys("q4:"), new TenantQuotas.Limits(8, 100, 100, 1000),
+                at("2026-12-05T00:00:01Z"));
+        assertDoesNotThrow(() -> day2.chargeImportBytes("team-a", 1000), "a new UTC day");
     }
 }
