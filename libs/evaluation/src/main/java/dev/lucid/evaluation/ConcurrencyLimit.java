@@ -14,6 +14,10 @@ package dev.lucid.evaluation;
  *
  * <p>With backends that serve C passes at once and nothing else, the limit settles between C + 1 and C + 3: one
  * pass more than the backends run keeps them fed while the others are between calls.
+ *
+ * <p>Passes start in the order they asked (first come, first served): a worker that ends a pass and asks again
+ * waits behind those already waiting. Each worker holds its own items, so without this, the few workers that kept
+ * winning the race after an outage would run while the others' batches waited for the reclaim limit.
  */
 public final class ConcurrencyLimit {
     /** Grow while fewer passes than this are estimated to wait in the backends' queues. */
@@ -27,6 +31,11 @@ public final class ConcurrencyLimit {
     private final int max;
     private int limit;
     private int inUse;
+    /** The next arrival's place in line, and the place whose turn it is. */
+    private long arrivals;
+    private long admitted;
+    /** Places whose waiters left the line (interrupted) before their turn. */
+    private final java.util.Set<Long> abandoned = new java.util.HashSet<>();
     private long epoch;
     private boolean probing;
     private int limitBeforeProbe;
@@ -52,13 +61,37 @@ public final class ConcurrencyLimit {
         return new ConcurrencyLimit(n, n, n);
     }
 
-    /** Waits until a pass may start; returns the ticket to give {@link #onPass}. */
+    /** Waits, in line, until a pass may start; returns the ticket to give {@link #onPass}. */
     public synchronized long acquire() throws InterruptedException {
-        while (inUse >= limit) {
-            wait();
+        long place = arrivals++;
+        try {
+            while (place != admitted || inUse >= limit) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            if (place == admitted) {
+                nextInLine();
+            } else {
+                abandoned.add(place);
+            }
+            throw e;
         }
         inUse++;
+        nextInLine();
         return epoch;
+    }
+
+    /** Passes waiting for their turn. */
+    synchronized int waiting() {
+        return (int) (arrivals - admitted - abandoned.size());
+    }
+
+    private void nextInLine() {
+        admitted++;
+        while (abandoned.remove(admitted)) {
+            admitted++;
+        }
+        notifyAll();
     }
 
     /** A pass ended. */

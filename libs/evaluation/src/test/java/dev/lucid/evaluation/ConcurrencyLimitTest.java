@@ -94,4 +94,68 @@ class ConcurrencyLimitTest {
                 assertThrows(IllegalArgumentException.class, () -> new ConcurrencyLimit(1, 4, 5)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConcurrencyLimit(0, 4, 2));
     }
+
+    @Test
+    void passesStartInTheOrderTheyAskedSoAWaitingWorkerIsNotOvertaken() throws Exception {
+        ConcurrencyLimit limit = ConcurrencyLimit.fixed(1);
+        List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        limit.acquire();
+        Thread waiter = new Thread(() -> {
+            try {
+                limit.acquire();
+                order.add("waiter");
+                Thread.sleep(100);
+                order.add("waiter done");
+                limit.release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.start();
+        for (int i = 0; i < 500 && limit.waiting() == 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, limit.waiting(), "the second worker waits");
+        // The first worker ends its pass and asks again at once: it must wait behind the one already waiting.
+        limit.release();
+        limit.acquire();
+        order.add("first again");
+        limit.release();
+        waiter.join(5000);
+        assertEquals(List.of("waiter", "waiter done", "first again"), order);
+
+        // A waiter that leaves the line (interrupted) does not block those behind it.
+        limit.acquire();
+        Thread leaving = new Thread(() -> {
+            try {
+                limit.acquire();
+                order.add("never");
+            } catch (InterruptedException e) {
+                order.add("left");
+            }
+        });
+        leaving.start();
+        for (int i = 0; i < 500 && limit.waiting() == 0; i++) {
+            Thread.sleep(10);
+        }
+        Thread behind = new Thread(() -> {
+            try {
+                limit.acquire();
+                order.add("behind");
+                limit.release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        behind.start();
+        for (int i = 0; i < 500 && limit.waiting() < 2; i++) {
+            Thread.sleep(10);
+        }
+        leaving.interrupt();
+        leaving.join(5000);
+        limit.release();
+        behind.join(5000);
+        assertEquals(List.of("waiter", "waiter done", "first again", "left", "behind"), order);
+        assertEquals(0, limit.waiting());
+    }
 }

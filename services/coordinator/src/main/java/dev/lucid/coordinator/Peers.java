@@ -6,6 +6,7 @@ import dev.lucid.api.v1.SafetyScorerGrpc;
 import dev.lucid.api.v1.UtilityScorerGrpc;
 import dev.lucid.kserve.GrpcChannels;
 import dev.lucid.kserve.TlsFiles;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,11 +17,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Channels and stubs to the sampler, generator and scorers (over TLS when {@code lucid.tls.*} is set); every call gets the configured deadline. */
+/**
+ * Channels and stubs to the sampler, generator and scorers (over TLS when {@code lucid.tls.*} is set); every call gets
+ * the configured deadline. A channel whose peer went away waits between reconnection attempts (gRPC's backoff, up to
+ * two minutes) and fails calls at once meanwhile; each stub handed out first asks such a channel to reconnect now, so
+ * a restarted peer is used at the next call, not after the backoff.
+ */
 @ApplicationScoped
 public class Peers {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final CoordinatorConfig config;
+    private final ManagedChannel samplerChannel;
+    private final ManagedChannel generatorChannel;
+    private final ManagedChannel safetyChannel;
+    private final ManagedChannel utilityChannel;
     private final PromptSamplerGrpc.PromptSamplerBlockingStub sampler;
     private final PromptSamplerGrpc.PromptSamplerStub samplerAsync;
     private final GeneratorGrpc.GeneratorBlockingStub generator;
@@ -29,12 +39,15 @@ public class Peers {
 
     Peers(CoordinatorConfig config) {
         this.config = config;
-        ManagedChannel samplerChannel = channel(config.sampler());
+        samplerChannel = channel(config.sampler());
+        generatorChannel = channel(config.generator());
+        safetyChannel = channel(config.safety());
+        utilityChannel = channel(config.utility());
         sampler = PromptSamplerGrpc.newBlockingStub(samplerChannel);
         samplerAsync = PromptSamplerGrpc.newStub(samplerChannel);
-        generator = GeneratorGrpc.newBlockingStub(channel(config.generator())).withMaxInboundMessageSize(256 << 20);
-        safety = SafetyScorerGrpc.newBlockingStub(channel(config.safety()));
-        utility = UtilityScorerGrpc.newBlockingStub(channel(config.utility()));
+        generator = GeneratorGrpc.newBlockingStub(generatorChannel).withMaxInboundMessageSize(256 << 20);
+        safety = SafetyScorerGrpc.newBlockingStub(safetyChannel);
+        utility = UtilityScorerGrpc.newBlockingStub(utilityChannel);
     }
 
     private ManagedChannel channel(String target) {
@@ -49,24 +62,36 @@ public class Peers {
         return config.peerDeadline().toMillis();
     }
 
+    /** A channel that failed to connect tries again now; a call made next waits for that attempt. */
+    private static void reconnectNow(ManagedChannel ch) {
+        if (ch.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+            ch.resetConnectBackoff();
+        }
+    }
+
     public PromptSamplerGrpc.PromptSamplerBlockingStub sampler() {
+        reconnectNow(samplerChannel);
         return sampler.withDeadlineAfter(deadlineMs(), TimeUnit.MILLISECONDS);
     }
 
     /** The sampler's asynchronous stub, without a deadline (streaming calls set their own). */
     public PromptSamplerGrpc.PromptSamplerStub samplerAsync() {
+        reconnectNow(samplerChannel);
         return samplerAsync;
     }
 
     public GeneratorGrpc.GeneratorBlockingStub generator() {
+        reconnectNow(generatorChannel);
         return generator.withDeadlineAfter(deadlineMs(), TimeUnit.MILLISECONDS);
     }
 
     public SafetyScorerGrpc.SafetyScorerBlockingStub safety() {
+        reconnectNow(safetyChannel);
         return safety.withDeadlineAfter(deadlineMs(), TimeUnit.MILLISECONDS);
     }
 
     public UtilityScorerGrpc.UtilityScorerBlockingStub utility() {
+        reconnectNow(utilityChannel);
         return utility.withDeadlineAfter(deadlineMs(), TimeUnit.MILLISECONDS);
     }
 
