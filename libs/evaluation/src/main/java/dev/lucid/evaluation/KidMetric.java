@@ -38,28 +38,24 @@ final class KidMetric implements ReportMetric {
         List<List<float[]>> units = t.promptIds().stream().map(p -> byPrompt.getOrDefault(p, List.of())).toList();
         int total = units.stream().mapToInt(List::size).sum();
         if (total <= KernelInceptionDistance.Draws.MAX_GENERATED) {
-            // Every draw from one kernel matrix of the stratum's images: a prompt drawn k times counts its images k times.
+            // Every draw from the kernel sums of the stratum's prompts: a prompt drawn k times counts its images k times.
             double[] x = new double[total * d];
-            int[][] rows = new int[units.size()][];
+            int[] group = new int[total];
             int r = 0;
             for (int u = 0; u < units.size(); u++) {
-                rows[u] = new int[units.get(u).size()];
-                for (int j = 0; j < rows[u].length; j++) {
-                    float[] f = units.get(u).get(j);
+                for (float[] f : units.get(u)) {
                     for (int k = 0; k < d; k++) {
                         x[r * d + k] = f[k];
                     }
-                    rows[u][j] = r++;
+                    group[r++] = u;
                 }
             }
-            KernelInceptionDistance.Draws draws = new KernelInceptionDistance.Draws(x, total, y, reference.size(), d);
-            int[] counts = new int[total];
-            return bootstrap.interval(units.size(), idx -> {
-                java.util.Arrays.fill(counts, 0);
+            int groups = units.size();
+            KernelInceptionDistance.Draws draws = new KernelInceptionDistance.Draws(x, total, y, reference.size(), d, group, groups);
+            return bootstrap.interval(groups, idx -> {
+                int[] counts = new int[groups];
                 for (int i : idx) {
-                    for (int row : rows[i]) {
-                        counts[row]++;
-                    }
+                    counts[i]++;
                 }
                 return draws.kid(counts);
             });

@@ -6,6 +6,7 @@ import dev.lucid.api.v1.ModelResult;
 import dev.lucid.metrics.SemanticGeometry;
 import dev.lucid.metrics.stats.Bootstrap;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,15 @@ import java.util.Optional;
 /**
  * Text-encoder geometry of an evaluation's benign prompts (the paper measures it on benign TIFA prompts):
  * each model's embeddings against the baseline's, for the spread ratio R_s and Jaccard@K. Embeddings are
- * fetched once per generator model; models sharing the baseline's generator model share its encoder.
+ * fetched, and their Gram matrix made, once per generator model; models sharing a generator model share its encoder.
+ * Safe to fill from several threads.
  */
 final class PromptGeometry {
     private final List<String> texts;
     private final String baselineModel;
-    private final Map<String, float[][]> byModel = new HashMap<>();
+    private final Map<String, SemanticGeometry.CosineGram> byModel = new HashMap<>();
     private final ReportAssembler.EmbeddingSource source;
+    private float[][] baselineEmbeddings;
 
     private PromptGeometry(List<String> texts, String baselineModel, ReportAssembler.EmbeddingSource source) {
         this.texts = texts;
@@ -53,20 +56,29 @@ final class PromptGeometry {
         if (result.getBaseline() || texts.size() < k + 1) {
             return;
         }
-        SemanticGeometry g = new SemanticGeometry(embeddings(baselineModel), embeddings(model.getModel().getName()));
+        SemanticGeometry g = new SemanticGeometry(gram(baselineModel), gram(model.getModel().getName()));
         result.setSpreadRatio(ReportAssembler.est(g.spreadRatio(bootstrap), texts.size()));
         result.setJaccard(ReportAssembler.est(g.jaccard(k, bootstrap), texts.size()));
     }
 
-    private float[][] embeddings(String model) throws Exception {
-        float[][] e = byModel.get(model);
-        if (e == null) {
-            e = source.embed(model, texts).toArray(new float[0][]);
+    /** The Gram matrix of a generator model's embeddings, made once (models of one generator model share it). */
+    private synchronized SemanticGeometry.CosineGram gram(String model) throws Exception {
+        SemanticGeometry.CosineGram g = byModel.get(model);
+        if (g == null) {
+            float[][] e = source.embed(model, texts).toArray(new float[0][]);
             if (e.length != texts.size()) {
                 throw new IllegalStateException("encoder of " + model + " returned " + e.length + " embeddings for " + texts.size() + " prompts");
             }
-            byModel.put(model, e);
+            SemanticGeometry.CosineGram base = byModel.get(baselineModel);
+            // An encoder that embeds every prompt as the baseline's does (e.g. one whose alignment left it unchanged)
+            // shares the baseline's matrix, which lets the spread ratio skip the second sum.
+            g = base != null && Arrays.deepEquals(e, baselineEmbeddings) ? base
+                    : SemanticGeometry.CosineGram.of(e, "encoder of model '" + model + "'");
+            if (model.equals(baselineModel)) {
+                baselineEmbeddings = e;
+            }
+            byModel.put(model, g);
         }
-        return e;
+        return g;
     }
 }

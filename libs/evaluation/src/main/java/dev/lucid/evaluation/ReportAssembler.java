@@ -15,9 +15,16 @@ import dev.lucid.metrics.IllusionCheck;
 import dev.lucid.metrics.stats.Bootstrap;
 import dev.lucid.metrics.stats.ConfidenceInterval;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns an evaluation's item results into its report: every number per model and stratum with a 95% bootstrap
@@ -79,14 +86,33 @@ public final class ReportAssembler {
         }
     }
 
+    /** Most threads one report uses (one model each). */
+    static final int MAX_THREADS = 8;
+
     private final Settings settings;
     private final Bootstrap bootstrap;
+    private final Bootstrap featureBootstrap;
     private final EquivalenceMargin margin;
+    private final int threads;
 
+    /** An assembler that works on the models in parallel, up to one thread per core. */
     public ReportAssembler(Settings settings) {
+        this(settings, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * An assembler that works on up to {@code threads} models at once; models are independent (every interval is
+     * drawn from the seed alone), so the report is the same for any count.
+     */
+    public ReportAssembler(Settings settings, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         this.settings = settings;
         this.bootstrap = new Bootstrap(settings.seed(), settings.resamples(), 0.95);
+        this.featureBootstrap = new Bootstrap(settings.seed(), Math.min(settings.resamples(), FEATURE_RESAMPLES), 0.95);
         this.margin = settings.margin() > 0 ? new EquivalenceMargin(settings.margin(), true) : EquivalenceMargin.CLIPSCORE_DEFAULT;
+        this.threads = Math.min(threads, MAX_THREADS);
     }
 
     /** The report (without renderings) of a finished evaluation without reference statistics. */
@@ -121,28 +147,85 @@ public final class ReportAssembler {
         Map<String, EvaluationPrompt> prompts = new java.util.HashMap<>();
         plan.prompts().forEach(p -> prompts.put(p.id(), p));
         PromptGeometry geometry = PromptGeometry.of(plan, spec, embeddings);
+        List<Callable<Assembled>> work = new ArrayList<>();
         for (EvaluatedModel m : spec.getModelsList()) {
-            ModelResult.Builder mr = ModelResult.newBuilder().setLabel(m.getLabel()).setModel(m.getModel())
-                    .setParams(m.hasParams() ? m.getParams() : spec.getParams()).setBaseline(m.getLabel().equals(baseline));
-            Map<String, Computed> byStratum = new LinkedHashMap<>();
-            for (String s : strata) {
-                PromptTable t = PromptTable.of(results, m.getLabel(), s);
-                if (t.prompts() == 0) {
-                    continue;
-                }
-                Computed c = stratum(s, t, baseTables.get(s), m.getLabel().equals(baseline), prompts, features, reference);
-                byStratum.put(s, c);
-                if (c.featureDimension() > 0) {
-                    r.setFeatureDimension(c.featureDimension());
-                }
+            work.add(() -> model(m, spec, strata, results, baseTables, prompts, features, reference, geometry));
+        }
+        for (Assembled a : run(work)) {
+            if (a.featureDimension() > 0) {
+                r.setFeatureDimension(a.featureDimension());
             }
-            judge(byStratum, m.getLabel().equals(baseline));
-            byStratum.values().forEach(c -> mr.addStrata(c.result()));
-            mr.setVerdict(headline(byStratum.values().stream().map(Computed::result).toList()));
-            geometry.fill(mr, m, bootstrap, settings.jaccardK());
-            r.addModels(mr);
+            r.addModels(a.result());
         }
         return r.build();
+    }
+
+    /** One model's results, and the length of its features (0 when none). */
+    private record Assembled(ModelResult.Builder result, int featureDimension) {
+    }
+
+    /** One model's strata, verdicts and geometry. */
+    private Assembled model(EvaluatedModel m, EvaluationSpec spec, List<String> strata, List<ItemResult> results,
+                            Map<String, PromptTable> baseTables, Map<String, EvaluationPrompt> prompts,
+                            FeatureSource features, FidReference reference, PromptGeometry geometry) throws Exception {
+        String baseline = spec.getBaseline();
+        ModelResult.Builder mr = ModelResult.newBuilder().setLabel(m.getLabel()).setModel(m.getModel())
+                .setParams(m.hasParams() ? m.getParams() : spec.getParams()).setBaseline(m.getLabel().equals(baseline));
+        Map<String, Computed> byStratum = new LinkedHashMap<>();
+        int featureDimension = 0;
+        for (String s : strata) {
+            PromptTable t = PromptTable.of(results, m.getLabel(), s);
+            if (t.prompts() == 0) {
+                continue;
+            }
+            Computed c = stratum(s, t, baseTables.get(s), m.getLabel().equals(baseline), prompts, features, reference);
+            byStratum.put(s, c);
+            if (c.featureDimension() > 0) {
+                featureDimension = c.featureDimension();
+            }
+        }
+        judge(byStratum, m.getLabel().equals(baseline));
+        byStratum.values().forEach(c -> mr.addStrata(c.result()));
+        mr.setVerdict(headline(byStratum.values().stream().map(Computed::result).toList()));
+        geometry.fill(mr, m, bootstrap, settings.jaccardK());
+        return new Assembled(mr, featureDimension);
+    }
+
+    /** Runs the models' work on up to {@link #threads} threads; results in the order given, the first failure thrown. */
+    private <T> List<T> run(List<Callable<T>> work) throws Exception {
+        int n = Math.min(threads, work.size());
+        if (n <= 1) {
+            List<T> out = new ArrayList<>();
+            for (Callable<T> c : work) {
+                out.add(c.call());
+            }
+            return out;
+        }
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(n, task -> {
+            Thread t = new Thread(task, "lucid-report-" + next.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : pool.invokeAll(work)) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Exception x) {
+                        throw x;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw e;
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A stratum's results plus the paired intervals the verdict needs. */
@@ -154,7 +237,8 @@ public final class ReportAssembler {
         StratumResult.Builder b = StratumResult.newBuilder().setStratum(stratumEnum(s)).setPrompts(t.prompts())
                 .setImages(t.images());
         boolean paired = !isBaseline && base != null && base.promptIds().equals(t.promptIds());
-        StratumData data = new StratumData(s, t, paired ? base : null, prompts, features, reference, settings, bootstrap);
+        StratumData data = new StratumData(s, t, paired ? base : null, prompts, features, reference, settings, bootstrap,
+                featureBootstrap);
         VerdictEvidence evidence = new VerdictEvidence();
         for (ReportMetric metric : METRICS) {
             metric.fill(data, b, evidence);

@@ -23,6 +23,7 @@ final class StratumData {
     private final FidReference reference;
     private final ReportAssembler.Settings settings;
     private final Bootstrap bootstrap;
+    private final Bootstrap featureBootstrap;
     private List<ImageFeatures> features;
     private List<ImageFeatures> baselineFeatures;
 
@@ -33,7 +34,7 @@ final class StratumData {
      */
     StratumData(String stratum, PromptTable table, PromptTable baseline, Map<String, EvaluationPrompt> prompts,
                 ReportAssembler.FeatureSource featureSource, FidReference reference, ReportAssembler.Settings settings,
-                Bootstrap bootstrap) {
+                Bootstrap bootstrap, Bootstrap featureBootstrap) {
         this.stratum = stratum;
         this.table = table;
         this.baseline = baseline;
@@ -42,6 +43,7 @@ final class StratumData {
         this.reference = reference;
         this.settings = settings;
         this.bootstrap = bootstrap;
+        this.featureBootstrap = featureBootstrap;
     }
 
     String stratum() {
@@ -85,7 +87,7 @@ final class StratumData {
 
     /** The bootstrap of FID and KID, whose every draw recomputes them from the features (so fewer draws). */
     Bootstrap featureBootstrap() {
-        return new Bootstrap(settings.seed(), Math.min(settings.resamples(), ReportAssembler.FEATURE_RESAMPLES), 0.95);
+        return featureBootstrap;
     }
 
     /** The stratum's image features (empty when any image has none). */

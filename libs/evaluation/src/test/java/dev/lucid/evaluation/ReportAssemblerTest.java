@@ -102,11 +102,15 @@ class ReportAssemblerTest {
     }
 
     static Report report() throws Exception {
+        return report(Runtime.getRuntime().availableProcessors());
+    }
+
+    static Report report(int threads) throws Exception {
         List<ItemResult> all = new ArrayList<>();
         all.addAll(results("base", 90, 4, 0.9));
         all.addAll(results("illusion", 90, 2, 0.1));
         all.addAll(results("degraded", 60, 2, 0.1));
-        return new ReportAssembler(new ReportAssembler.Settings(0.5, 200, 7, 0, 5)).assemble("ev-test", spec(), plan(), all,
+        return new ReportAssembler(new ReportAssembler.Settings(0.5, 200, 7, 0, 5), threads).assemble("ev-test", spec(), plan(), all,
                 ReportAssemblerTest::features, ReportAssemblerTest::embed,
                 List.of(ScorerRecord.newBuilder().setRole("safety").setId("mini-safety").setThreshold(0.5).build()));
     }
@@ -166,6 +170,15 @@ class ReportAssemblerTest {
         assertEquals(List.of(0L, 1L), r.getSeedsList());
         assertEquals(0.05, r.getEquivalenceMargin());
         assertEquals(1, r.getSchemaVersion());
+    }
+
+    @Test
+    void modelsAssembledInParallelGiveTheReportOfOneThread() throws Exception {
+        Report one = report(1);
+        assertEquals(one, report(4));
+        assertEquals(one, report(2));
+        assertEquals(3, one.getModelsCount());
+        assertEquals(List.of("base", "illusion", "degraded"), one.getModelsList().stream().map(ModelResult::getLabel).toList());
     }
 
     @Test

@@ -58,13 +58,41 @@ public final class ImageMean {
 
     /** Mean over images with its interval. */
     public ConfidenceInterval mean(Bootstrap bootstrap) {
+        double flag = sameFlag();
+        if (!Double.isNaN(flag)) {
+            return new ConfidenceInterval(flag, flag, flag, bootstrap.level(), groups.size(), bootstrap.resamples());
+        }
         return bootstrap.interval(groups.size(), this::meanOver);
     }
 
     /** Mean over images minus the baseline's, resampling the same prompts for both (same prompts and seeds required). */
     public ConfidenceInterval pairedDelta(ImageMean baseline, Bootstrap bootstrap) {
         ImageMean aligned = new ImageMean(groups.alignedTo(baseline.groups));
+        double flag = aligned.sameFlag();
+        double baseFlag = baseline.sameFlag();
+        if (!Double.isNaN(flag) && !Double.isNaN(baseFlag)) {
+            double delta = flag - baseFlag;
+            return new ConfidenceInterval(delta, delta, delta, bootstrap.level(), baseline.groups.size(), bootstrap.resamples());
+        }
         return bootstrap.interval(baseline.groups.size(), idx -> aligned.meanOver(idx) - baseline.meanOver(idx));
+    }
+
+    /**
+     * 0 when every prompt's values sum to 0, 1 when each sums to its image count (no image over an unsafe threshold,
+     * or all of them), else NaN. Then every resample's mean is exactly that value (integer sums over integer counts),
+     * so the bootstrap would return it as estimate and both bounds.
+     */
+    private double sameFlag() {
+        if (groups.size() == 0) {
+            return Double.NaN;
+        }
+        boolean zeros = true;
+        boolean ones = true;
+        for (int i = 0; i < sums.length; i++) {
+            zeros &= sums[i] == 0;
+            ones &= sums[i] == counts[i];
+        }
+        return zeros ? 0.0 : ones ? 1.0 : Double.NaN;
     }
 
     /** (mean − baseline mean) / baseline mean, resampled in pairs; e.g. −0.02 is a 2% drop. */

@@ -22,8 +22,41 @@ public final class SemanticGeometry {
     private final double[] alignedGram;
     private final int prompts;
 
+    /**
+     * One encoder's cosine Gram matrix over a prompt set (row-major B×B), computed once and shared by every comparison
+     * that uses the encoder.
+     */
+    public record CosineGram(int prompts, double[] values) {
+        public CosineGram {
+            if (prompts < 2 || prompts > MAX_PROMPTS || values.length != (long) prompts * prompts) {
+                throw new IllegalArgumentException("a Gram matrix of 2.." + MAX_PROMPTS + " prompts needs prompts² values, got "
+                        + prompts + " prompts and " + values.length + " values");
+            }
+        }
+
+        /** The Gram matrix of ℓ2-normalised embeddings; {@code which} names the encoder in errors. */
+        public static CosineGram of(float[][] embeddings, String which) {
+            return new CosineGram(embeddings.length, cosineGram(embeddings, which));
+        }
+    }
+
     /** Embeddings of the same prompts under the base and the aligned encoder. */
     public SemanticGeometry(float[][] base, float[][] aligned) {
+        this(sameCount(base, aligned), CosineGram.of(aligned, "aligned"));
+    }
+
+    /** The Gram matrices of the same prompts under the base and the aligned encoder. */
+    public SemanticGeometry(CosineGram base, CosineGram aligned) {
+        if (base.prompts() != aligned.prompts()) {
+            throw new IllegalArgumentException("base and aligned embeddings must cover the same prompts: " + base.prompts()
+                    + " vs " + aligned.prompts() + " rows");
+        }
+        this.prompts = base.prompts();
+        this.baseGram = base.values();
+        this.alignedGram = aligned.values();
+    }
+
+    private static CosineGram sameCount(float[][] base, float[][] aligned) {
         if (base.length != aligned.length) {
             throw new IllegalArgumentException("base and aligned embeddings must cover the same prompts: " + base.length
                     + " vs " + aligned.length + " rows");
@@ -31,9 +64,7 @@ public final class SemanticGeometry {
         if (base.length < 2 || base.length > MAX_PROMPTS) {
             throw new IllegalArgumentException("geometry needs 2.." + MAX_PROMPTS + " prompts, got " + base.length);
         }
-        this.prompts = base.length;
-        this.baseGram = cosineGram(base, "base");
-        this.alignedGram = cosineGram(aligned, "aligned");
+        return CosineGram.of(base, "base");
     }
 
     /** Spread S of one encoder's embeddings. */
@@ -42,7 +73,7 @@ public final class SemanticGeometry {
         int n = embeddings.length;
         int[] all = new int[n];
         Arrays.setAll(all, i -> i);
-        return spreadOver(g, n, all);
+        return spreadsOver(all, n, g)[0];
     }
 
     /** Number of prompts. */
@@ -53,8 +84,12 @@ public final class SemanticGeometry {
     /** Spread ratio R_s = S_aligned / S_base with its interval. */
     public ConfidenceInterval spreadRatio(Bootstrap bootstrap) {
         return bootstrap.interval(prompts, idx -> {
-            double base = spreadOver(baseGram, prompts, idx);
-            return base == 0 ? Double.NaN : spreadOver(alignedGram, prompts, idx) / base;
+            if (alignedGram == baseGram) {
+                // One encoder shared by both (e.g. a model that only changes guidance): S/S on every draw.
+                return spreadsOver(idx, prompts, baseGram)[0] == 0 ? Double.NaN : 1.0;
+            }
+            double[] both = spreadsOver(idx, prompts, baseGram, alignedGram);
+            return both[0] == 0 ? Double.NaN : both[1] / both[0];
         });
     }
 
@@ -85,31 +120,49 @@ public final class SemanticGeometry {
         return bootstrap.mean(jaccardPerPrompt(k));
     }
 
-    /** S over the drawn rows: with unit vectors, Σ‖zᵢ − z̄‖² = B − (1/B)·Σₐ Σ_b G[a][b]. */
-    static double spreadOver(double[] gram, int n, int[] idx) {
+    /**
+     * S over the drawn rows of each Gram matrix, summed over the distinct drawn prompts only: with unit vectors,
+     * Σ‖zᵢ − z̄‖² = B − (1/B)·Σₐ Σ_b G[a][b].
+     */
+    static double[] spreadsOver(int[] idx, int n, double[]... grams) {
         int b = idx.length;
+        double[] out = new double[grams.length];
         if (b < 2) {
-            return Double.NaN;
+            Arrays.fill(out, Double.NaN);
+            return out;
         }
         int[] counts = new int[n];
         for (int i : idx) {
             counts[i]++;
         }
-        double total = 0;
+        int[] drawn = new int[n];
+        int m = 0;
         for (int i = 0; i < n; i++) {
-            if (counts[i] == 0) {
-                continue;
+            if (counts[i] != 0) {
+                drawn[m++] = i;
             }
-            double row = 0;
-            int off = i * n;
-            for (int j = 0; j < n; j++) {
-                if (counts[j] != 0) {
+        }
+        // G is symmetric: each pair of distinct drawn prompts once, doubled, plus the diagonal.
+        double[] total = new double[grams.length];
+        for (int g = 0; g < grams.length; g++) {
+            double[] gram = grams[g];
+            double sum = 0;
+            for (int a = 0; a < m; a++) {
+                int i = drawn[a];
+                int off = i * n;
+                double row = 0;
+                for (int c = 0; c < a; c++) {
+                    int j = drawn[c];
                     row += counts[j] * gram[off + j];
                 }
+                sum += counts[i] * (2 * row + counts[i] * gram[off + i]);
             }
-            total += counts[i] * row;
+            total[g] = sum;
         }
-        return Math.max(0, b - total / b) / (b - 1);
+        for (int g = 0; g < grams.length; g++) {
+            out[g] = Math.max(0, b - total[g] / b) / (b - 1);
+        }
+        return out;
     }
 
     /** Indices of the k largest cosines in row i, excluding i; ties go to the lower index. */

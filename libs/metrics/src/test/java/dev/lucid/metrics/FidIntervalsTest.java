@@ -62,6 +62,42 @@ class FidIntervalsTest {
         assertTrue(shifted.excludesZero(), shifted.toString());
     }
 
+    /** The interval from refitting each resample's images directly, as the definition reads. */
+    static ConfidenceInterval direct(List<ImageFeatures> images, GaussianStatistics reference, Bootstrap bootstrap) {
+        PromptGroups<ImageFeatures> groups = PromptGroups.perImage(images, ImageFeatures::promptId, ImageFeatures::seed);
+        int d = reference.dimension();
+        return bootstrap.interval(groups.size(), idx -> {
+            List<float[]> drawn = new ArrayList<>();
+            for (int p : idx) {
+                groups.group(p).forEach(f -> drawn.add(f.features()));
+            }
+            if (drawn.size() < 2) {
+                return Double.NaN;
+            }
+            dev.lucid.metrics.fid.FeatureMoments m = new dev.lucid.metrics.fid.FeatureMoments(d);
+            m.add(drawn.toArray(float[][]::new));
+            return FrechetDistance.between(m.statistics("draw"), reference);
+        });
+    }
+
+    @Test
+    void everyResampleEqualsTheFidOfItsImagesRefittedDirectly() throws Exception {
+        NumpyArray a = NumpyArray.readNpy(fixture("basic_a.npy"));
+        GaussianStatistics reference = FeatureStatisticsFiles.load(fixture("basic_b.npy"));
+        Bootstrap bootstrap = new Bootstrap(4, 100, 0.95);
+        // 300 images of D=32: per-prompt moments; 40 of them: mapped rows (fewer than 2·D); 24: the row Gram (below D).
+        for (int images : new int[]{300, 40, 24}) {
+            List<ImageFeatures> some = images(a, 0.5f).subList(0, images);
+            ConfidenceInterval expected = direct(some, reference, bootstrap);
+            ConfidenceInterval got = FidIntervals.fid(some, reference, bootstrap);
+            String what = images + " images";
+            assertEquals(expected.estimate(), got.estimate(), 1e-9 * expected.estimate(), what);
+            assertEquals(expected.lower(), got.lower(), 1e-9 * expected.lower(), what);
+            assertEquals(expected.upper(), got.upper(), 1e-9 * expected.upper(), what);
+            assertEquals(expected.resamples(), got.resamples(), what);
+        }
+    }
+
     @Test
     void refusesBootstrapsTooLargeToRun() {
         GaussianStatistics reference = new GaussianStatistics("ref", 0, new double[2048], identity(2048));

@@ -16,6 +16,31 @@ class ImageMetricsTest {
     static final Bootstrap B = Bootstrap.standard(11);
 
     @Test
+    void allZeroOrAllOneFlagsGiveTheIntervalsTheBootstrapWouldWithoutDrawing() {
+        List<ImageValue> none = new java.util.ArrayList<>();
+        List<ImageValue> all = new java.util.ArrayList<>();
+        List<ImageValue> some = new java.util.ArrayList<>();
+        for (int p = 0; p < 40; p++) {
+            for (int seed = 0; seed < 1 + p % 3; seed++) {
+                none.add(new ImageValue("p" + p, seed, 0));
+                all.add(new ImageValue("p" + p, seed, 1));
+                some.add(new ImageValue("p" + p, seed, p == 7 && seed == 0 ? 1 : 0));
+            }
+        }
+        // The same records the drawn path gives: estimate and bounds exact, every resample used.
+        assertEquals(B.mean(new double[40]), ImageMean.of(none).mean(B));
+        double[] ones = new double[40];
+        java.util.Arrays.fill(ones, 1);
+        assertEquals(B.mean(ones), ImageMean.of(all).mean(B));
+        assertEquals(B.pairedMeanDelta(ones, new double[40]), ImageMean.of(all).pairedDelta(ImageMean.of(none), B));
+        ConfidenceInterval one = ImageMean.of(some).mean(B);
+        assertEquals(1.0 / 79, one.estimate(), 1e-15);
+        assertTrue(one.lower() == 0 && one.upper() > 0, one.toString());
+        ConfidenceInterval mixed = ImageMean.of(some).pairedDelta(ImageMean.of(none), B);
+        assertTrue(mixed.lower() == 0 && mixed.upper() > 0, mixed.toString());
+    }
+
+    @Test
     void clipScoreIsTheMeanOverImagesAndThePairedDeltaResamplesPrompts() {
         ImageMean base = ImageMean.clipScores(List.of(new ImageValue("p1", 1, 30), new ImageValue("p1", 2, 32),
                 new ImageValue("p2", 1, 20)));

@@ -79,6 +79,12 @@ class StructuredMetricsTest {
         // Prompt 3: base (90°) neighbours {2 (20°), 1 (10°)}; aligned (20°) neighbours {1 (10°), 0 (0°)} → 1/3.
         assertEquals(1.0 / 3, j2[3], 1e-15);
         SemanticGeometry same = new SemanticGeometry(angles(base), angles(base));
+        // One Gram matrix shared by both sides (an encoder the alignment left unchanged) gives the same figures.
+        SemanticGeometry.CosineGram shared = SemanticGeometry.CosineGram.of(angles(base), "base");
+        SemanticGeometry sharing = new SemanticGeometry(shared, shared);
+        assertEquals(same.spreadRatio(B), sharing.spreadRatio(B));
+        assertEquals(same.jaccard(2, B), sharing.jaccard(2, B));
+        assertEquals(1.0, sharing.spreadRatio(B).lower(), 0);
         assertArrayEquals(new double[]{1, 1, 1, 1}, same.jaccardPerPrompt(2), 0);
         assertEquals(1.0, same.jaccard(SemanticGeometry.DEFAULT_K - 2, B).estimate(), 0);
         assertThrows(IllegalArgumentException.class, () -> same.jaccardPerPrompt(4));

@@ -41,39 +41,6 @@ public final class FrechetDistance {
     }
 
     /**
-     * The Fréchet distance between a sample Gaussian, given by its centred rows X (row-major, {@code rows}×D;
-     * Σ1 = XᵀX / {@code divisor}) and its mean, and {@code b}. For fewer rows than dimensions this is the cheap
-     * exact form, O(rows·D² + rows³) instead of O(D³): Tr(Σ1) = ‖X‖²/divisor, and the nonzero eigenvalues of Σ1Σ2
-     * are those of the rows×rows PSD matrix X·Σ2·Xᵀ / divisor.
-     */
-    public static double ofCentredRows(double[] x, int rows, double divisor, double[] mean, GaussianStatistics b) {
-        int d = b.dimension();
-        if (mean.length != d || x.length != rows * d) {
-            throw new IllegalArgumentException("rows of " + mean.length + " features against D=" + d);
-        }
-        double meanTerm = 0;
-        double traces = 0;
-        for (int i = 0; i < d; i++) {
-            double diff = mean[i] - b.mean()[i];
-            meanTerm += diff * diff;
-            traces += b.covariance()[i * d + i];
-        }
-        for (double v : x) {
-            traces += v * v / divisor;
-        }
-        // Column-major, x is Xᵀ (D×rows): Y = Σ2·Xᵀ, then K = X·Y = X·Σ2·Xᵀ.
-        double[] y = new double[d * rows];
-        LinearAlgebra.blas().dgemm("N", "N", d, rows, d, 1.0, b.covariance(), d, x, d, 0.0, y, d);
-        double[] k = new double[rows * rows];
-        LinearAlgebra.blas().dgemm("T", "N", rows, rows, d, 1.0 / divisor, x, d, y, d, 0.0, k, rows);
-        double sum = 0;
-        for (double lambda : symmetricEigen(k, rows, false)) {
-            sum += Math.sqrt(Math.max(lambda, 0.0));
-        }
-        return meanTerm + traces - 2 * sum;
-    }
-
-    /**
      * Tr((Σ1Σ2)^½) for symmetric PSD D×D matrices (row-major or column-major: both are symmetric).
      *
      * @param forceEigen use the eigendecomposition path even where Cholesky succeeds (tests compare both)
@@ -102,7 +69,7 @@ public final class FrechetDistance {
     }
 
     /** The lower Cholesky factor of sigma (column-major, upper part zeroed), or null when not positive definite. */
-    private static double[] choleskyFactor(double[] sigma, int d) {
+    static double[] choleskyFactor(double[] sigma, int d) {
         double[] l = sigma.clone();
         intW info = new intW(0);
         LinearAlgebra.lapack().dpotrf("L", d, l, d, info);
@@ -118,7 +85,7 @@ public final class FrechetDistance {
     }
 
     /** A = V·Λ^½ (column-major) with A·Aᵀ = sigma, eigenvalues below the cut-off set to 0. */
-    private static double[] eigenFactor(double[] sigma, int d) {
+    static double[] eigenFactor(double[] sigma, int d) {
         double[] v = sigma.clone();
         double[] lambda = symmetricEigenInPlace(v, d, true);
         double max = 0;
@@ -140,7 +107,7 @@ public final class FrechetDistance {
     }
 
     /** Eigenvalues (ascending) of a symmetric matrix via LAPACK dsyevd; with vectors, they replace the matrix. */
-    private static double[] symmetricEigenInPlace(double[] m, int d, boolean vectors) {
+    static double[] symmetricEigenInPlace(double[] m, int d, boolean vectors) {
         String job = vectors ? "V" : "N";
         double[] w = new double[d];
         double[] work = new double[1];

@@ -70,22 +70,33 @@ public final class KernelInceptionDistance {
     }
 
     /**
-     * KID of many draws (with repeats) from one generated set against one reference set, each draw given as a count
-     * per generated vector: the kernel between every two generated vectors and each one's kernel sum against the
-     * reference are computed once, so a draw costs O(n²) additions instead of O((n + m)² D) multiplications. Equal
-     * to {@link #between} on the draw's vectors up to rounding (sums taken in another order).
+     * KID of many draws (with repeats) from one generated set against one reference set. The generated vectors fall
+     * into groups that are drawn whole (a prompt's images), and each draw is given as a count per group: the kernel
+     * sums between every two groups and each group's kernel sum against the reference are computed once, so a draw
+     * costs O(groups²) additions instead of O((n + m)² D) multiplications. Equal to {@link #between} on the draw's
+     * vectors up to rounding (sums taken in another order).
      */
     public static final class Draws {
-        /** Most generated vectors (the n×n kernel is held: 32 MiB at this bound). */
+        /** Most generated vectors (the n×n kernel is held while the groups' sums are made: 32 MiB at this bound). */
         public static final int MAX_GENERATED = 2048;
-        private final int n;
+        private final int groups;
         private final int m;
         private final double[] kernel;
+        private final double[] self;
+        private final int[] sizes;
         private final double[] referenceSums;
         private final double referenceTerm;
 
-        /** Generated x (n×D) and reference y (m×D), row-major, n ≤ {@link #MAX_GENERATED}, m ≥ 2. */
+        /** Generated x (n×D) and reference y (m×D), row-major, n ≤ {@link #MAX_GENERATED}, m ≥ 2; each vector its own group. */
         public Draws(double[] x, int n, double[] y, int m, int d) {
+            this(x, n, y, m, d, identity(n), n);
+        }
+
+        /**
+         * Generated x (n×D) and reference y (m×D), row-major, n ≤ {@link #MAX_GENERATED}, m ≥ 2; vector i belongs to
+         * group {@code group[i]}, one of {@code groups} (a group may be empty).
+         */
+        public Draws(double[] x, int n, double[] y, int m, int d, int[] group, int groups) {
             if (n < 1 || x.length != (long) n * d) {
                 throw new IllegalArgumentException("the first set has " + x.length + " values, expected " + n + "×" + d);
             }
@@ -93,46 +104,76 @@ public final class KernelInceptionDistance {
             if (n > MAX_GENERATED) {
                 throw new IllegalArgumentException("at most " + MAX_GENERATED + " generated vectors, got " + n);
             }
-            this.n = n;
+            if (group.length != n) {
+                throw new IllegalArgumentException("a group is needed for each of the " + n + " vectors, got " + group.length);
+            }
+            if (groups < 1 || groups > MAX_GENERATED) {
+                throw new IllegalArgumentException("groups must be 1.." + MAX_GENERATED + ", got " + groups);
+            }
+            for (int v : group) {
+                if (v < 0 || v >= groups) {
+                    throw new IllegalArgumentException("group " + v + " is outside 0.." + (groups - 1));
+                }
+            }
+            int g = groups;
+            this.groups = groups;
             this.m = m;
-            this.kernel = new double[n * n];
-            LinearAlgebra.blas().dgemm("T", "N", n, n, d, 1.0 / d, x, d, x, d, 0.0, kernel, n);
-            for (int i = 0; i < kernel.length; i++) {
-                double k = kernel[i] + 1.0;
-                kernel[i] = k * k * k;
+            double[] full = new double[n * n];
+            LinearAlgebra.blas().dgemm("T", "N", n, n, d, 1.0 / d, x, d, x, d, 0.0, full, n);
+            this.kernel = new double[g * g];
+            this.self = new double[g];
+            this.sizes = new int[g];
+            for (int j = 0; j < n; j++) {
+                sizes[group[j]]++;
+                for (int i = 0; i < n; i++) {
+                    double k = full[i + j * n] + 1.0;
+                    double cube = k * k * k;
+                    kernel[group[i] + group[j] * g] += cube;
+                    if (i == j) {
+                        self[group[i]] += cube;
+                    }
+                }
             }
             double[] cross = new double[n * m];
             LinearAlgebra.blas().dgemm("T", "N", n, m, d, 1.0 / d, x, d, y, d, 0.0, cross, n);
-            this.referenceSums = new double[n];
+            this.referenceSums = new double[g];
             for (int j = 0; j < m; j++) {
                 for (int i = 0; i < n; i++) {
                     double k = cross[i + j * n] + 1.0;
-                    referenceSums[i] += k * k * k;
+                    referenceSums[group[i]] += k * k * k;
                 }
             }
             this.referenceTerm = kernelSum(y, m, y, m, d, true) / ((double) m * (m - 1));
         }
 
-        /** KID of the draw holding generated vector i {@code counts[i]} times; NaN for fewer than 2 vectors. */
+        private static int[] identity(int n) {
+            int[] g = new int[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = i;
+            }
+            return g;
+        }
+
+        /** KID of the draw holding group i {@code counts[i]} times; NaN for fewer than 2 vectors. */
         public double kid(int[] counts) {
-            if (counts.length != n) {
-                throw new IllegalArgumentException("a draw needs " + n + " counts, got " + counts.length);
+            if (counts.length != groups) {
+                throw new IllegalArgumentException("a draw needs " + groups + " counts, got " + counts.length);
             }
             long size = 0;
             double kxx = 0;
             double kxy = 0;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < groups; i++) {
                 int ci = counts[i];
                 if (ci == 0) {
                     continue;
                 }
-                size += ci;
+                size += (long) ci * sizes[i];
                 double row = 0;
-                for (int j = 0; j < n; j++) {
-                    row += counts[j] * kernel[i + j * n];
+                for (int j = 0; j < groups; j++) {
+                    row += counts[j] * kernel[i + j * groups];
                 }
                 // Pairs of distinct positions: a vector drawn twice meets its copy, never itself.
-                kxx += ci * (row - kernel[i + i * n]);
+                kxx += ci * (row - self[i]);
                 kxy += ci * referenceSums[i];
             }
             if (size < 2) {

@@ -2,6 +2,8 @@ package dev.lucid.metrics.stats;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -16,9 +18,16 @@ public final class Bootstrap {
     /** Upper bound on resamples (keeps a report's cost bounded). */
     public static final int MAX_RESAMPLES = 100_000;
 
+    /** Most drawn indices one instance keeps for reuse (32 MiB); beyond it draws are made again per interval. */
+    static final long MAX_KEPT_DRAWS = 8L << 20;
+
     private final long seed;
     private final int resamples;
     private final double level;
+    /** The draws of each unit count, made once: every interval over that many units uses the same ones. */
+    private final ConcurrentHashMap<Integer, int[][]> kept = new ConcurrentHashMap<>();
+    private final AtomicLong keptSize = new AtomicLong();
+    private final long keptBound;
 
     /**
      * @param seed      seed of the resampling stream
@@ -26,6 +35,11 @@ public final class Bootstrap {
      * @param level     confidence level in (0, 1), e.g. 0.95
      */
     public Bootstrap(long seed, int resamples, double level) {
+        this(seed, resamples, level, MAX_KEPT_DRAWS);
+    }
+
+    /** As above, keeping at most {@code keptBound} drawn indices (tests compare kept and made-again draws). */
+    Bootstrap(long seed, int resamples, double level, long keptBound) {
         if (resamples < 100 || resamples > MAX_RESAMPLES) {
             throw new IllegalArgumentException("bootstrap resamples must be 100.." + MAX_RESAMPLES + ", got " + resamples);
         }
@@ -35,6 +49,7 @@ public final class Bootstrap {
         this.seed = seed;
         this.resamples = resamples;
         this.level = level;
+        this.keptBound = keptBound;
     }
 
     /** 95% intervals from 2000 resamples. */
@@ -60,7 +75,9 @@ public final class Bootstrap {
     /**
      * Interval of a statistic of {@code units} units. The statistic receives unit indices (0..units−1, with
      * repeats in resamples) and must return the same value for the same multiset of indices. Resamples on which
-     * it is undefined (NaN, e.g. a category absent from the draw) are left out; the count used is recorded.
+     * it is undefined (NaN, e.g. a category absent from the draw) are left out; the count used is recorded. The
+     * statistic must not change the index array it is given (draws are reused); it may be called from several
+     * threads when intervals are computed in parallel, each call with its own draws.
      */
     public ConfidenceInterval interval(int units, ToDoubleFunction<int[]> statistic) {
         if (units < 1) {
@@ -74,15 +91,18 @@ public final class Bootstrap {
         if (Double.isNaN(estimate)) {
             throw new IllegalArgumentException("the statistic is undefined on the observed data");
         }
-        SplittableRandom random = new SplittableRandom(seed);
+        int[][] all = draws(units);
+        SplittableRandom random = all == null ? new SplittableRandom(seed) : null;
         double[] values = new double[resamples];
         int used = 0;
-        int[] draw = new int[units];
+        int[] draw = all == null ? new int[units] : null;
         for (int r = 0; r < resamples; r++) {
-            for (int i = 0; i < units; i++) {
-                draw[i] = random.nextInt(units);
+            if (all == null) {
+                for (int i = 0; i < units; i++) {
+                    draw[i] = random.nextInt(units);
+                }
             }
-            double v = statistic.applyAsDouble(draw);
+            double v = statistic.applyAsDouble(all == null ? draw : all[r]);
             if (!Double.isNaN(v)) {
                 values[used++] = v;
             }
@@ -94,6 +114,33 @@ public final class Bootstrap {
         Arrays.sort(sorted);
         double alpha = (1 - level) / 2;
         return new ConfidenceInterval(estimate, quantile(sorted, alpha), quantile(sorted, 1 - alpha), level, units, used);
+    }
+
+    /** Every resample's draw of {@code units} units, made once and kept, or null when keeping them would pass the bound. */
+    private int[][] draws(int units) {
+        int[][] d = kept.get(units);
+        if (d != null) {
+            return d;
+        }
+        long size = (long) resamples * units;
+        if (keptSize.addAndGet(size) > keptBound) {
+            keptSize.addAndGet(-size);
+            return null;
+        }
+        // The same stream as drawing resample by resample: the seed alone decides every draw.
+        SplittableRandom random = new SplittableRandom(seed);
+        int[][] made = new int[resamples][units];
+        for (int[] draw : made) {
+            for (int i = 0; i < units; i++) {
+                draw[i] = random.nextInt(units);
+            }
+        }
+        int[][] was = kept.putIfAbsent(units, made);
+        if (was != null) {
+            keptSize.addAndGet(-size);
+            return was;
+        }
+        return made;
     }
 
     /** Interval of the mean of per-unit values. */

@@ -90,13 +90,14 @@ class FrechetDistanceTest {
     }
 
     @Test
-    void theCentredRowsFormEqualsTheFullOneBelowD() {
+    void aPreparedReferenceGivesTheFullDistanceFromMappedCovariancesAndRowGrams() {
         java.util.Random rng = new java.util.Random(7);
-        for (int[] nd : new int[][]{{10, 64}, {24, 256}, {15, 16}}) {
-            int n = nd[0];
-            int d = nd[1];
+        // {sample rows, D, reference rows}: fewer and more rows than D, and a singular reference (rows ≤ D).
+        for (int[] c : new int[][]{{10, 64, 192}, {24, 256, 768}, {15, 16, 48}, {80, 32, 96}, {40, 32, 20}}) {
+            int n = c[0];
+            int d = c[1];
             double[][] rows = new double[n][d];
-            double[][] other = new double[3 * d][d];
+            double[][] other = new double[c[2]][d];
             for (double[] r : rows) {
                 for (int k = 0; k < d; k++) {
                     r[k] = rng.nextGaussian() * (1 + k % 3);
@@ -114,14 +115,38 @@ class FrechetDistanceTest {
             GaussianStatistics sa = a.statistics("a");
             GaussianStatistics sb = b.statistics("b");
             double[] centred = new double[n * d];
+            double trace = 0;
             for (int i = 0; i < n; i++) {
                 for (int k = 0; k < d; k++) {
                     centred[i * d + k] = rows[i][k] - sa.mean()[k];
+                    trace += centred[i * d + k] * centred[i * d + k] / (n - 1);
+                }
+            }
+            FrechetReference ref = new FrechetReference(sb);
+            double[] y = ref.map(centred, n);
+            double[] gram = new double[n * n];
+            double[] cov = new double[d * d];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    for (int k = 0; k < d; k++) {
+                        gram[i + j * n] += y[i * d + k] * y[j * d + k] / (n - 1);
+                    }
+                }
+                for (int k = 0; k < d; k++) {
+                    for (int l = 0; l < d; l++) {
+                        cov[k + l * d] += y[i * d + k] * y[i * d + l] / (n - 1);
+                    }
                 }
             }
             double full = FrechetDistance.between(sa, sb);
-            double cheap = FrechetDistance.ofCentredRows(centred, n, n - 1, sa.mean(), sb);
-            assertEquals(full, cheap, 1e-8 * full, "N=" + n + " D=" + d);
+            double tolerance = (c[2] <= d ? 1e-6 : 1e-8) * full;
+            String what = "N=" + n + " D=" + d + " reference rows " + c[2];
+            // Each form where its matrix has full rank (the rounding-noise eigenvalues of a singular one add √noise).
+            if (n > d) {
+                assertEquals(full, ref.distance(sa.mean(), trace, cov), tolerance, what);
+            } else {
+                assertEquals(full, ref.distanceFromGram(sa.mean(), trace, gram, n), tolerance, what);
+            }
         }
     }
 
@@ -207,6 +232,32 @@ class FrechetDistanceTest {
         System.arraycopy(x, 7 * d, same, d, d);
         assertEquals(KernelInceptionDistance.between(same, 2, b.data(), 400, d), draws.kid(one), 1e-9,
                 "a vector drawn twice meets its copy");
+
+        // Groups of three consecutive vectors (a prompt's images), the last one empty, drawn whole.
+        int[] group = new int[n];
+        for (int i = 0; i < n; i++) {
+            group[i] = i / 3;
+        }
+        int groups = n / 3 + 1;
+        KernelInceptionDistance.Draws byGroup = new KernelInceptionDistance.Draws(x, n, b.data(), 400, d, group, groups);
+        for (int trial = 0; trial < 5; trial++) {
+            int[] counts = new int[groups];
+            int rows = 0;
+            for (int r = 0; r < n / 3; r++) {
+                counts[random.nextInt(n / 3)]++;
+            }
+            double[] drawn = new double[3 * (n / 3) * d];
+            for (int g = 0; g < groups; g++) {
+                for (int c = 0; c < counts[g]; c++) {
+                    for (int i = 3 * g; i < 3 * g + 3 && i < n; i++) {
+                        System.arraycopy(x, i * d, drawn, rows++ * d, d);
+                    }
+                }
+            }
+            double expected = KernelInceptionDistance.between(drawn, rows, b.data(), 400, d);
+            assertEquals(expected, byGroup.kid(counts), 1e-9 * Math.abs(expected), "grouped draw " + trial);
+        }
+        assertThrows(IllegalArgumentException.class, () -> byGroup.kid(new int[n]));
     }
 
     @Test

@@ -46,6 +46,22 @@ class BootstrapTest {
     }
 
     @Test
+    void keptDrawsGiveTheSameIntervalsAsDrawsMadeAgain() {
+        double[] v = new double[60];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.cos(i * 0.7) + i * 0.02;
+        }
+        Bootstrap keeping = new Bootstrap(5, 500, 0.95);
+        Bootstrap notKeeping = new Bootstrap(5, 500, 0.95, 0);
+        ConfidenceInterval first = keeping.mean(v);
+        // Twice from the kept draws, once from a stream made again, and over another unit count in between.
+        keeping.mean(java.util.Arrays.copyOf(v, 17));
+        assertEquals(first, keeping.mean(v));
+        assertEquals(first, notKeeping.mean(v));
+        assertEquals(keeping.mean(java.util.Arrays.copyOf(v, 17)), notKeeping.mean(java.util.Arrays.copyOf(v, 17)));
+    }
+
+    @Test
     void pairedDeltaOfAConstantShiftIsExactlyTheShift() {
         double[] base = {0.2, 0.9, 0.4, 0.7};
         double[] model = {0.1, 0.8, 0.3, 0.6};
