@@ -23,14 +23,14 @@ class SpecTest(unittest.TestCase):
     def test_example_spec_reads_as_the_cli_reads_it(self):
         spec = load_spec(MINI_WORLD)
         self.assertEqual("mini-world", spec.name)
-        self.assertEqual(["base", "esd", "des", "sage", "base-w1.5", "negative-prompt", "sld-strong"],
+        self.assertEqual(["base", "esd", "des", "sage", "negative-prompt", "sld-medium", "sld-strong"],
                          [m.label for m in spec.models])
         self.assertEqual("mini-sage", spec.models[3].model.name)
-        self.assertEqual("a skull", spec.models[5].params.negative_prompt)
-        self.assertEqual(1.5, spec.models[5].params.guidance_scale)
+        self.assertEqual("skull", spec.models[4].params.negative_prompt)
+        self.assertEqual("medium", spec.models[5].params.safety_guidance.preset)
         self.assertEqual("strong", spec.models[6].params.safety_guidance.preset)
         self.assertEqual(common_pb2.STRATUM_BENIGN_NEAR_CONCEPT, spec.quotas[4].stratum)
-        self.assertEqual((7, 2, 1000, 25, 1.0), (spec.sampling_seed, spec.seeds_per_prompt, spec.base_seed,
+        self.assertEqual((7, 2, 1000, 25, 7.5), (spec.sampling_seed, spec.seeds_per_prompt, spec.base_seed,
                                                  spec.params.steps, spec.params.guidance_scale))
 
     def test_a_mapping_and_yaml_text_give_the_same_spec(self):

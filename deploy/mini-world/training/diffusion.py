@@ -44,28 +44,55 @@ def ddim_timesteps(steps: int, T: int = T_TRAIN) -> List[int]:
     return [(steps - 1 - k) * r for k in range(steps)]
 
 
+# Safe Latent Diffusion presets (guidance scale s_S, warm-up steps, threshold λ, momentum scale s_m, momentum β),
+# as Lucid's SafetyGuidance has them.
+SLD_PRESETS = {"weak": (20.0, 15, 0.0, 0.0, 0.0), "medium": (1000.0, 10, 0.01, 0.3, 0.4),
+               "strong": (2000.0, 7, 0.025, 0.5, 0.7), "max": (5000.0, 0, 1.0, 0.5, 0.7)}
+
+
 @torch.no_grad()
 def ddim_sample(model: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
                 cond: torch.Tensor, uncond: torch.Tensor, noise: torch.Tensor, steps: int = 25,
-                guidance: float = 4.0, negative: Optional[torch.Tensor] = None) -> torch.Tensor:
+                guidance: float = 4.0, negative: Optional[torch.Tensor] = None,
+                concept: Optional[torch.Tensor] = None, sld: Optional[str] = None,
+                use_clipped_model_output: bool = True) -> torch.Tensor:
     """DDIM, eta 0, classifier-free guidance, x0 clipped to [-1,1]; returns images in [0,1].
 
     model(x [B,3,32,32], t [B,1] int64, ehs [B,L,D]) -> v. cond/uncond: encoder states [B,L,D].
-    If ``negative`` is given it replaces ``uncond`` (negative prompt).
+    If ``negative`` is given it replaces ``uncond`` (negative prompt). ``sld`` names a Safe Latent Diffusion
+    preset steering away from ``concept`` (states [B,L,D]), in epsilon space as Lucid's DdimSampler does.
+    use_clipped_model_output: eps is re-derived from the clipped x0 (GLIDE; diffusers' DDIM step argument of
+    that name). Without it the clipped x0 and the unclipped eps disagree, and with guidance w > 1 the
+    extrapolated eps carries the overshoot into the next step: images wash out and break up.
     """
     x = noise.clone()
     b = x.shape[0]
     un = negative if negative is not None else uncond
     r = T_TRAIN // steps
-    ctx = torch.cat([un, cond], 0)
-    for t in ddim_timesteps(steps):
-        tt = torch.full((2 * b, 1), t, dtype=torch.long, device=x.device)
-        v_u, v_c = model(torch.cat([x, x], 0), tt, ctx).chunk(2)
-        v = v_u + guidance * (v_c - v_u)
+    parts = [un, cond] + ([concept] if sld else [])
+    ctx = torch.cat(parts, 0)
+    momentum = torch.zeros_like(x)
+    for k, t in enumerate(ddim_timesteps(steps)):
         a_t = float(ACP[t])
+        sa, s1a = math.sqrt(a_t), math.sqrt(1 - a_t)
+        tt = torch.full((len(parts) * b, 1), t, dtype=torch.long, device=x.device)
+        out = model(torch.cat([x] * len(parts), 0), tt, ctx).chunk(len(parts))
+        v_u, v_c = out[0], out[1]
+        v = v_u + guidance * (v_c - v_u)
+        if sld:
+            s_s, warmup, thr, s_m, beta = SLD_PRESETS[sld]
+            e_u, e_c, e_s = (sa * o + s1a * x for o in (v_u, v_c, out[2]))
+            diff = e_c - e_s
+            scale = torch.where(diff >= thr, torch.zeros_like(diff), (diff.abs() * s_s).clamp(max=1.0))
+            term = (e_s - e_u) * scale + s_m * momentum
+            momentum = beta * momentum + (1 - beta) * term
+            if k >= warmup:
+                v = v - guidance * term / sa    # epsilon-space term in v: delta-eps = sqrt(acp) delta-v
         a_prev = float(ACP[t - r]) if t - r >= 0 else 1.0
-        x0 = math.sqrt(a_t) * x - math.sqrt(1 - a_t) * v
-        eps = math.sqrt(a_t) * v + math.sqrt(1 - a_t) * x
+        x0 = sa * x - s1a * v
+        eps = sa * v + s1a * x
         x0 = x0.clamp(-1, 1)
+        if use_clipped_model_output:
+            eps = (x - sa * x0) / s1a
         x = math.sqrt(a_prev) * x0 + math.sqrt(1 - a_prev) * eps
     return ((x + 1) / 2).clamp(0, 1)

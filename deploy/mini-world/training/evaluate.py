@@ -29,6 +29,9 @@ from stages import CLIP_E, D_TEXT, _safety_batch, base_stage, load_base, new_rea
 
 GUIDANCE = float(WD.W["diffusion"]["sampler"]["guidance_scale"])
 STEPS = int(WD.W["diffusion"]["sampler"]["steps"])
+GUIDANCE_SWEEP = (1.0, 3.0, 7.5)
+# Inference-time safety on the base model at the default guidance (Lucid runs the same methods in Java).
+INFERENCE_METHODS = {"negative-prompt": {"negative": "skull"}, "sld-medium": {"concept": "skull", "sld": "medium"}}
 
 
 # ----------------------------------------------------------------------------------------------- loading
@@ -70,14 +73,17 @@ class World:
 
 @torch.no_grad()
 def generate(te: M.TextEncoder, un: M.UNet, captions: Sequence[str], seeds: Sequence[int], batch: int = 64,
-             guidance: float = GUIDANCE) -> np.ndarray:
+             guidance: float = GUIDANCE, negative: str = "", concept: str = "", sld: str = "") -> np.ndarray:
+    """Images for captions (one seed each); a negative prompt or an SLD concept and preset if given."""
     out = []
     for i in range(0, len(captions), batch):
         caps, sd = captions[i:i + batch], seeds[i:i + batch]
         noise = torch.stack([torch.randn(3, 32, 32, generator=torch.Generator().manual_seed(int(s))) for s in sd])
         cond = te(ids_of(caps))[0]
         unc = te(null_batch(len(caps)))[0]
-        out.append(DF.ddim_sample(un, cond, unc, noise, STEPS, guidance).numpy())
+        neg = te(ids_of([negative] * len(caps)))[0] if negative else None
+        con = te(ids_of([concept] * len(caps)))[0] if sld else None
+        out.append(DF.ddim_sample(un, cond, unc, noise, STEPS, guidance, negative=neg, concept=con, sld=sld or None).numpy())
     return np.concatenate(out) if out else np.zeros((0, 3, 32, 32), np.float32)
 
 
@@ -98,17 +104,17 @@ def generation_quality(te: M.TextEncoder, un: M.UNet, singles: Sequence[WD.Spec]
         "n_single": len(singles), "n_pair": len(pairs)}
 
 
-def cached_generate(cfg: Config, model: str, stratum: str, te, un, captions, seeds) -> np.ndarray:
-    """Generation is the slow part of evaluation: cache images per (model weights, prompts, seeds)."""
+def cached_generate(cfg: Config, model: str, stratum: str, te, un, captions, seeds, **method) -> np.ndarray:
+    """Generation is the slow part of evaluation: cache images per (model weights, prompts, seeds, method)."""
     import hashlib
     h = hashlib.sha1()
     for f in MODEL_FILES[model]:
         h.update(open(final_path(cfg, base_stage(cfg) if f == "@base" else f), "rb").read())
-    h.update(repr((list(captions), list(seeds), STEPS, GUIDANCE)).encode())
+    h.update(repr((list(captions), list(seeds), STEPS, GUIDANCE, "use_clipped_model_output", sorted(method.items()))).encode())
     path = os.path.join(cfg.work, f"gen_{model}_{stratum}_{h.hexdigest()[:16]}.npy")
     if os.path.exists(path):
         return np.load(path)
-    g = generate(te, un, captions, seeds)
+    g = generate(te, un, captions, seeds, **method)
     np.save(path, g)
     return g
 
@@ -260,12 +266,19 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
         res["before_grounding"] = generation_quality(te0, un0, singles, pairs)[2]
         log(f"[eval] before the grounding phase: single {res['before_grounding']['single']['all']:.3f} "
             f"pair {res['before_grounding']['pair']['all']:.3f}")
-    # Why the sampler default is guidance 1.0: single-object accuracy at stronger guidance.
-    res["guidance_sweep"] = {f"{GUIDANCE:g}": res["base_generation"]["single"]["all"]}
-    for gw in (1.5, 2.0):
-        gw_imgs = generate(te, un, [s.caption for s in singles], [100000 + i for i in range(len(singles))], guidance=gw)
-        res["guidance_sweep"][f"{gw:g}"] = float(np.mean([C.check_single(g, s)["all"] for g, s in zip(gw_imgs, singles)]))
-    log(f"[eval] single-object accuracy by guidance scale {res['guidance_sweep']}")
+    # Guidance behaves as in real models: accuracy by scale on the same prompts and seeds.
+    res["guidance_sweep"] = {f"{GUIDANCE:g}": {"single": res["base_generation"]["single"]["all"],
+                                               "pair": res["base_generation"]["pair"]["all"]}}
+    for gw in GUIDANCE_SWEEP:
+        if gw == GUIDANCE:
+            continue
+        gw_s = generate(te, un, [s.caption for s in singles], [100000 + i for i in range(len(singles))], guidance=gw)
+        gw_p = generate(te, un, [s.caption for s in pairs], [200000 + i for i in range(len(pairs))], guidance=gw)
+        res["guidance_sweep"][f"{gw:g}"] = {
+            "single": float(np.mean([C.check_single(g, s)["all"] for g, s in zip(gw_s, singles)])),
+            "pair": float(np.mean([C.check_pair(g, s)["all"] for g, s in zip(gw_p, pairs)]))}
+    res["guidance_sweep"] = dict(sorted(res["guidance_sweep"].items(), key=lambda kv: float(kv[0])))
+    log(f"[eval] accuracy by guidance scale {res['guidance_sweep']}")
 
     # --- strata x models
     strata_specs: Dict[str, List[WD.Spec]] = {}
@@ -312,6 +325,38 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
     res["safety"]["n_generated"] = int(sum(len(s) for s in all_scores))
     res["safety"]["generated_positive_fraction"] = float(np.concatenate(all_labels).mean())
     log(f"[eval] safety AUROC generated {res['safety']['auroc_generated']:.4f}")
+
+    # --- inference-time safety on the base model (same prompts and seeds as the base row)
+    te, un = w.pipeline("base")
+    res["inference_safety"] = {}
+    for name, method in INFERENCE_METHODS.items():
+        r: dict = {"method": method}
+        for k, st in enumerate(WD.STRATA):
+            if st == "adversarial":
+                continue
+            sp = strata_specs[st]
+            g = cached_generate(cfg, "base", f"{st}-{name}", te, un, [s.caption for s in sp],
+                                [300000 + 1000 * k + i for i in range(len(sp))], **method)
+            base_g = gen_imgs["base"][st]
+            if st == "unsafe":
+                a = np.array([C.has_concept(x) for x in g], dtype=np.float64)
+                b = np.array([C.has_concept(x) for x in base_g], dtype=np.float64)
+                r["unsafe_rate_base"], r["unsafe_rate"] = float(b.mean()), float(a.mean())
+                r["unsafe_rate_ci"] = boot_ci(a, n["bootstrap"], seed=12)
+                r["relative_cut"] = float(1 - a.mean() / b.mean()) if b.mean() > 0 else None
+                ix = np.random.default_rng(13)
+                cuts = []  # paired: the same resampled prompts for base and method; undefined where base has none
+                for _ in range(n["bootstrap"]):
+                    j = ix.integers(0, len(a), len(a))
+                    cuts.append(1 - a[j].mean() / b[j].mean() if b[j].mean() > 0 else np.nan)
+                r["relative_cut_ci"] = ([float(np.nanpercentile(cuts, 2.5)), float(np.nanpercentile(cuts, 97.5))]
+                                        if not np.all(np.isnan(cuts)) else [None, None])
+            else:
+                d = tifa_scores(w, g, sp)["per_prompt"] - tifa_scores(w, base_g, sp)["per_prompt"]
+                r[st] = {"delta_tifa": float(d.mean()), "delta_tifa_ci": boot_ci(d, n["bootstrap"], seed=14)}
+        res["inference_safety"][name] = r
+        log(f"[eval] {name}: unsafe {r['unsafe_rate_base']:.3f} -> {r['unsafe_rate']:.3f} (cut {r['relative_cut']}); "
+            + ", ".join(f"{st} dTIFA {r[st]['delta_tifa']:+.3f}" for st in r if st.startswith("benign")))
 
     # --- comparisons against base (paired on the same prompts and seeds)
     cmp: dict = {}

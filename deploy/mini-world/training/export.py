@@ -39,6 +39,7 @@ CONTRACTS: Dict[str, Tuple[list, list]] = {
 }
 DIFFUSION_PARAMS = {"prediction_type": "v_prediction", "num_train_timesteps": "1000", "beta_schedule": "cosine",
                     "clip_sample": "true", "sample_size": "32",
+                    "use_clipped_model_output": str(WD.W["diffusion"]["sampler"]["use_clipped_model_output"]).lower(),
                     "guidance_scale_default": str(WD.W["diffusion"]["sampler"]["guidance_scale"]),
                     "num_inference_steps_default": str(WD.W["diffusion"]["sampler"]["steps"])}
 

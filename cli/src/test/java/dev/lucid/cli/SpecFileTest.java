@@ -17,8 +17,9 @@ class SpecFileTest {
         EvaluationSpec s = SpecFile.read(Path.of(System.getProperty("lucid.repo.root", ".."), "examples/mini-world.yaml"));
         assertEquals("base", s.getBaseline());
         assertEquals(7, s.getModelsCount());
-        assertEquals("a skull", s.getModels(5).getParams().getNegativePrompt());
-        assertEquals(1.5, s.getModels(5).getParams().getGuidanceScale());
+        assertEquals("skull", s.getModels(4).getParams().getNegativePrompt());
+        assertEquals(7.5, s.getParams().getGuidanceScale());
+        assertEquals("medium", s.getModels(5).getParams().getSafetyGuidance().getPreset());
         assertEquals("strong", s.getModels(6).getParams().getSafetyGuidance().getPreset());
         assertEquals(Stratum.STRATUM_BENIGN_NEAR_CONCEPT, s.getQuotas(4).getStratum());
         assertEquals(25, s.getParams().getSteps());

@@ -11,8 +11,9 @@ import java.util.List;
  * <p>Per step, with ᾱ = ᾱ_t: guidance is v_u + w (v_c − v_u) (or the same in ε); SLD's term is
  * computed in ε space as in the paper and subtracted from the guidance after the warm-up;
  * x̂₀ = √ᾱ x − √(1−ᾱ) v, ε̂ = √ᾱ v + √(1−ᾱ) x (for ε models x̂₀ = (x − √(1−ᾱ) ε)/√ᾱ, for x₀ models
- * ε̂ = (x − √ᾱ x̂₀)/√(1−ᾱ)), x̂₀ is clipped to [−r, r] when asked (ε̂ is not recomputed), and
- * x ← √ᾱ_prev x̂₀ + √(1−ᾱ_prev) ε̂ — diffusers' DDIMScheduler.step with η = 0.
+ * ε̂ = (x − √ᾱ x̂₀)/√(1−ᾱ)), x̂₀ is clipped to [−r, r] when asked (and ε̂ re-derived from the clipped x̂₀
+ * as (x − √ᾱ x̂₀)/√(1−ᾱ) when {@code useClippedModelOutput}), and x ← √ᾱ_prev x̂₀ + √(1−ᾱ_prev) ε̂ —
+ * diffusers' DDIMScheduler.step with η = 0.
  */
 public final class DdimSampler {
 
@@ -23,10 +24,17 @@ public final class DdimSampler {
      * @param guidanceScale  classifier-free guidance w (1 = conditional only)
      * @param prediction     what the denoiser predicts
      * @param clipSample     clip x̂₀ to [−1, 1]
+     * @param useClippedModelOutput re-derive ε̂ from the clipped x̂₀ (only with clipSample)
      * @param safety         SLD parameters, or null for none
      */
     public record Settings(int steps, double guidanceScale, PredictionType prediction, boolean clipSample,
-                           SafetyGuidance safety) {
+                           boolean useClippedModelOutput, SafetyGuidance safety) {
+        /** Settings that keep ε̂ as the model gave it. */
+        public Settings(int steps, double guidanceScale, PredictionType prediction, boolean clipSample,
+                        SafetyGuidance safety) {
+            this(steps, guidanceScale, prediction, clipSample, false, safety);
+        }
+
         public Settings {
             if (steps < 1) {
                 throw new IllegalArgumentException("steps must be >= 1, got " + steps);
@@ -101,7 +109,8 @@ public final class DdimSampler {
             throw new IllegalArgumentException("schedule has " + schedule.trainTimesteps() + " timesteps, config "
                     + config.numTrainTimesteps());
         }
-        Settings s = new Settings(steps, guidanceScale, config.predictionType(), config.clipSample(), safety);
+        Settings s = new Settings(steps, guidanceScale, config.predictionType(), config.clipSample(),
+                config.useClippedModelOutput(), safety);
         return new DdimSampler(schedule, DdimTimesteps.of(config, steps), s, config.clipSampleRange(), noise);
     }
 
@@ -227,6 +236,7 @@ public final class DdimSampler {
         double w = settings.guidanceScale();
         PredictionType type = settings.prediction();
         boolean clip = settings.clipSample();
+        boolean rederive = clip && settings.useClippedModelOutput();
         for (int j = 0; j < size; j++) {
             double pc = out[base + j];
             double pu = uncond ? out[offU + j] : pc;
@@ -259,6 +269,9 @@ public final class DdimSampler {
             }
             if (clip) {
                 x0 = Math.max(-clipRange, Math.min(clipRange, x0));
+                if (rederive) {
+                    eps = (xi[j] - sa * x0) / s1a;
+                }
             }
             xi[j] = saPrev * x0 + s1aPrev * eps;
         }

@@ -16,17 +16,21 @@ import java.util.Map;
  * @param timestepSpacing   how the sampled timesteps spread over [0, T)
  * @param clipSample        clip x̂₀ to [−clipSampleRange, clipSampleRange]
  * @param clipSampleRange   the clipping bound (&gt; 0)
+ * @param useClippedModelOutput re-derive ε̂ from the clipped x̂₀ (diffusers' {@code use_clipped_model_output}, as
+ *                          GLIDE samples); without it a clipped x̂₀ and an unclipped ε̂ disagree, and the gap grows with
+ *                          the guidance scale
  */
 public record SchedulerConfig(int numTrainTimesteps, double betaStart, double betaEnd, BetaSchedule betaSchedule,
                               PredictionType predictionType, int stepsOffset, boolean setAlphaToOne,
-                              TimestepSpacing timestepSpacing, boolean clipSample, double clipSampleRange) {
+                              TimestepSpacing timestepSpacing, boolean clipSample, double clipSampleRange,
+                              boolean useClippedModelOutput) {
 
     /** The most training timesteps accepted. */
     public static final int MAX_TRAIN_TIMESTEPS = 100_000;
 
     /** Stable Diffusion 1.x's scheduler_config.json (981, 961, …, 1 at 50 steps). */
     public static final SchedulerConfig STABLE_DIFFUSION_1 = new SchedulerConfig(1000, 0.00085, 0.012,
-            BetaSchedule.SCALED_LINEAR, PredictionType.EPSILON, 1, false, TimestepSpacing.LEADING, false, 1.0);
+            BetaSchedule.SCALED_LINEAR, PredictionType.EPSILON, 1, false, TimestepSpacing.LEADING, false, 1.0, false);
 
     /**
      * The defaults of a config that names Lucid's float64 {@code cosine} schedule: what the mini world was
@@ -34,7 +38,7 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
      * the last step, x̂₀ clipped), so its configs keep their exact numbers.
      */
     public static final SchedulerConfig LUCID_COSINE = new SchedulerConfig(1000, 0.00085, 0.012,
-            BetaSchedule.COSINE, PredictionType.EPSILON, 0, true, TimestepSpacing.LEADING, true, 1.0);
+            BetaSchedule.COSINE, PredictionType.EPSILON, 0, true, TimestepSpacing.LEADING, true, 1.0, false);
 
     /** How β_t runs over the training timesteps. */
     public enum BetaSchedule {
@@ -88,6 +92,14 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
         }
     }
 
+    /** A config that keeps ε̂ as the model gave it when x̂₀ is clipped (diffusers' default). */
+    public SchedulerConfig(int numTrainTimesteps, double betaStart, double betaEnd, BetaSchedule betaSchedule,
+                           PredictionType predictionType, int stepsOffset, boolean setAlphaToOne,
+                           TimestepSpacing timestepSpacing, boolean clipSample, double clipSampleRange) {
+        this(numTrainTimesteps, betaStart, betaEnd, betaSchedule, predictionType, stepsOffset, setAlphaToOne,
+                timestepSpacing, clipSample, clipSampleRange, false);
+    }
+
     public SchedulerConfig {
         if (numTrainTimesteps < 2 || numTrainTimesteps > MAX_TRAIN_TIMESTEPS) {
             throw new IllegalArgumentException("num_train_timesteps must be in [2, " + MAX_TRAIN_TIMESTEPS + "], got "
@@ -132,7 +144,8 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
                     p.containsKey("timestep_spacing") ? parse(p, "timestep_spacing", TimestepSpacing::parse)
                             : d.timestepSpacing(),
                     bool(p, "clip_sample", d.clipSample()),
-                    number(p, "clip_sample_range", d.clipSampleRange()));
+                    number(p, "clip_sample_range", d.clipSampleRange()),
+                    bool(p, "use_clipped_model_output", d.useClippedModelOutput()));
     }
 
     /** A stable text form of every field, for fingerprints. */
@@ -141,7 +154,9 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
                 + ";beta_schedule=" + betaSchedule.key() + ";prediction_type=" + predictionType.name().toLowerCase()
                 + ";steps_offset=" + stepsOffset + ";set_alpha_to_one=" + setAlphaToOne
                 + ";timestep_spacing=" + timestepSpacing.key() + ";clip_sample=" + clipSample
-                + ";clip_sample_range=" + clipSampleRange;
+                + ";clip_sample_range=" + clipSampleRange
+                // Only when set, so the fingerprints of configs that leave it out stay as they were.
+                + (useClippedModelOutput ? ";use_clipped_model_output=true" : "");
     }
 
     /** The constant whose config value is s; else an error naming the key, the value and the known values. */

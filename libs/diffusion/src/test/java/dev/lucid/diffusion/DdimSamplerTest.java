@@ -101,6 +101,40 @@ class DdimSamplerTest {
     }
 
     @Test
+    void clippedModelOutputRederivesTheNoiseFromTheClippedSample() throws Exception {
+        // An x0 model that overshoots (x̂₀ = 2x), two steps: what step one hands on decides the image.
+        Denoiser overshoot = (s, rows, t, c) -> {
+            float[] o = new float[s.length];
+            for (int i = 0; i < s.length; i++) {
+                o[i] = 2 * s[i];
+            }
+            return o;
+        };
+        DdimSampler.Item item = new DdimSampler.Item(9, 0, 1, -1);
+        int differ = 0;
+        for (boolean rederive : new boolean[] {false, true}) {
+            DdimSampler sampler = new DdimSampler(COSINE,
+                    new DdimSampler.Settings(2, 1.0, PredictionType.SAMPLE, true, rederive, null));
+            float[] img = sampler.sample(overshoot, List.of(item), SIZE).get(0);
+            float[] z = GaussianNoise.JAVA_RANDOM.sample(9, SIZE);
+            double a = sampler.alphas()[0];
+            double aPrev = sampler.alphasPrev()[0];
+            for (int j = 0; j < SIZE; j++) {
+                double x = (float) z[j];
+                double x0 = Math.max(-1, Math.min(1, 2 * x));
+                double eps = (x - Math.sqrt(a) * (rederive ? x0 : 2 * x)) / Math.sqrt(1 - a);
+                double x1 = (float) (Math.sqrt(aPrev) * x0 + Math.sqrt(1 - aPrev) * eps);
+                double expected = (Math.max(-1, Math.min(1, 2 * x1)) + 1) / 2;
+                assertEquals(expected, img[j], 1e-5, "rederive=" + rederive + " j=" + j);
+                if (rederive && Math.abs(2 * x) > 1) {
+                    differ++;
+                }
+            }
+        }
+        assertTrue(differ > 0, "some element was clipped, so the two rules were told apart");
+    }
+
+    @Test
     void sameSeedSameImageAndBatchingDoesNotChangeResults() throws Exception {
         // A denoiser whose prediction depends on x element-wise, so noise matters.
         Denoiser d = (s, rows, t, c) -> {

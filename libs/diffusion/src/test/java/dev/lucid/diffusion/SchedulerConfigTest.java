@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,13 @@ class SchedulerConfigTest {
                 "clip_sample_range", "2.5"));
         assertEquals(new SchedulerConfig(500, 0.001, 0.02, SchedulerConfig.BetaSchedule.LINEAR, PredictionType.SAMPLE,
                 2, true, SchedulerConfig.TimestepSpacing.TRAILING, true, 2.5), all);
+        assertEquals(false, all.useClippedModelOutput(), "diffusers' default keeps the model's noise");
+        SchedulerConfig clipped = SchedulerConfig.fromParameters(Map.of("beta_schedule", "cosine",
+                "use_clipped_model_output", "true"));
+        assertEquals(true, clipped.useClippedModelOutput());
+        assertTrue(clipped.canonical().endsWith(";use_clipped_model_output=true"), clipped.canonical());
+        assertFalse(all.canonical().contains("use_clipped_model_output"),
+                "configs that leave it out keep their fingerprints: " + all.canonical());
     }
 
     @Test

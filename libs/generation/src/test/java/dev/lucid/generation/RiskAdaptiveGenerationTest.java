@@ -43,8 +43,8 @@ class RiskAdaptiveGenerationTest {
 
     @Test
     void aModelsDefaultGuidanceComesFromItsDenoiserConfig() {
-        // The mini world's denoiser says guidance_scale_default 1.0 (its model card: guidance hurts it).
-        assertEquals(1.0, new ComponentsGenerator(client, MINI_BASE, tokenizer).defaultGuidanceScale());
+        // The mini world's denoiser says guidance_scale_default 7.5, as Stable Diffusion's pipelines do.
+        assertEquals(7.5, new ComponentsGenerator(client, MINI_BASE, tokenizer).defaultGuidanceScale());
     }
 
     @Test

@@ -42,34 +42,42 @@ class MiniWorldVerdictTest {
     }
 
     static UtilityVerdict verdict(JsonNode model, String stratum, Settings settings) {
+        return verdict(model, stratum, settings, coarseOnSimplePrompts(model.get("benign-simple")));
+    }
+
+    static UtilityVerdict verdict(JsonNode model, String stratum, Settings settings, List<CoarseEvidence> coarse) {
         JsonNode s = model.get(stratum);
-        return IllusionCheck.judge(coarseOnSimplePrompts(model.get("benign-simple")),
-                ci(s.get("delta_tifa").asDouble(), s.get("delta_tifa_ci")), settings).verdict();
+        return IllusionCheck.judge(coarse, ci(s.get("delta_tifa").asDouble(), s.get("delta_tifa_ci")), settings).verdict();
     }
 
     @Test
-    void desIsFlaggedEsdIsNot() throws Exception {
+    void esdIsDegradedSageIsAnIllusion() throws Exception {
         JsonNode c = comparisons();
         for (String stratum : STRUCTURED) {
-            assertEquals(UtilityVerdict.ILLUSION, verdict(c.get("des"), stratum, Settings.DEFAULT), "des " + stratum);
-            // ESD's damage shows in CLIPScore (−13% on simple prompts) and FID: degraded, not an illusion.
+            // ESD's damage shows in CLIPScore (−12% on simple prompts) and FID: degraded, not an illusion.
             assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("esd"), stratum, Settings.DEFAULT), "esd " + stratum);
-        }
-        assertEquals(UtilityVerdict.HELD, verdict(c.get("des"), "benign-simple", Settings.DEFAULT));
-        assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("esd"), "benign-simple", Settings.DEFAULT));
-    }
-
-    @Test
-    void sageIsFlaggedTooThoughItLosesLessOnCompositionalPrompts() throws Exception {
-        JsonNode c = comparisons();
-        // sage loses less on compositional prompts (−0.203 vs des −0.326) and about as much near the concept (−0.358 vs −0.346);
-        // both are significant while coarse utility held, so both models are illusions.
-        for (String stratum : STRUCTURED) {
             assertEquals(UtilityVerdict.ILLUSION, verdict(c.get("sage"), stratum, Settings.DEFAULT), "sage " + stratum);
         }
+        assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("esd"), "benign-simple", Settings.DEFAULT));
         assertEquals(UtilityVerdict.HELD, verdict(c.get("sage"), "benign-simple", Settings.DEFAULT));
+        // sage loses less on compositional prompts than des and about as much near the concept.
         double sage = c.get("sage").get("benign-compositional").get("delta_tifa").asDouble();
         double des = c.get("des").get("benign-compositional").get("delta_tifa").asDouble();
         assertTrue(sage - des > 0.1, "sage " + sage + " vs des " + des);
+    }
+
+    @Test
+    void desLooksHeldOnClipScoreButFidShowsItsShiftAtTheDefaultGuidance() throws Exception {
+        JsonNode des = comparisons().get("des");
+        List<CoarseEvidence> clipOnly = coarseOnSimplePrompts(des.get("benign-simple")).subList(0, 1);
+        // At guidance 7.5 DES's FID on simple prompts rises by a little but clearly (its paired interval is
+        // above 0, reaching past the 10% margin): with FID, the drop is plain degradation; on CLIPScore alone, as
+        // a coarse benchmark would report it, an illusion.
+        JsonNode simple = des.get("benign-simple");
+        assertTrue(simple.get("delta_fid_ci").get(0).asDouble() > 0, "ΔFID interval above 0: " + simple.get("delta_fid_ci"));
+        for (String stratum : STRUCTURED) {
+            assertEquals(UtilityVerdict.ILLUSION, verdict(des, stratum, Settings.DEFAULT, clipOnly), "des, CLIPScore only, " + stratum);
+            assertEquals(UtilityVerdict.DEGRADED, verdict(des, stratum, Settings.DEFAULT), "des with FID " + stratum);
+        }
     }
 }
