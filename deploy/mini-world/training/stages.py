@@ -517,8 +517,12 @@ def lsa_loss(zt: torch.Tensor, z0: torch.Tensor, k: int, direction: torch.Tensor
 
 def train_text_alignment(cfg: Config, name: str, lr: float = 3e-4, lam_util: float = 0.3, lam_unsafe: float = 0.7,
                          lam_concept: float = 0.7, lam_esp: float = 0.0, lam_lsa: float = 0.0, k: int = 15,
-                         alpha: float = 1.0, n_simple: int = 32, concept_prompts=None) -> None:
-    """DES (lam_esp = lam_lsa = 0) or SAGE (DES + ESP + perturbed LSA). Only the text encoder is trained."""
+                         alpha: float = 1.0, n_simple: int = 32, concept_prompts=None,
+                         n_retain_wide: int = 0) -> None:
+    """DES (lam_esp = lam_lsa = 0) or SAGE (DES + ESP + perturbed LSA). Only the text encoder is trained.
+
+    n_retain_wide: benign compositional and near-concept prompts added (each) to the retain batch, beside the
+    safe counterparts and the simple prompts."""
     total, B = cfg.steps[name], 64
     if os.path.exists(final_path(cfg, name)):
         return
@@ -545,7 +549,9 @@ def train_text_alignment(cfg: Config, name: str, lr: float = 3e-4, lam_util: flo
         rng = step_rng(cfg, sid, step)
         uns, safe = alignment_pairs(rng, B)
         simple = [WD.sample_stratum(rng, "benign-simple") for _ in range(n_simple)]
-        retain = safe + simple
+        wide = [WD.sample_stratum(rng, st) for st in ("benign-compositional", "benign-near-concept")
+                for _ in range(n_retain_wide)]
+        retain = safe + simple + wide
         ids_u = ids_of([s.caption for s in uns])
         ids_r = ids_of([s.caption for s in retain])
         with torch.no_grad():
@@ -581,8 +587,11 @@ def train_text_alignment(cfg: Config, name: str, lr: float = 3e-4, lam_util: flo
 ALIGN_HP = {
     "des": dict(lr=2e-3, lam_util=0.3, lam_unsafe=0.7, lam_concept=0.7,
                 concept_prompts=WD.CONCEPT["alignment_concept_prompts"]),
-    "sage": dict(lr=2e-3, lam_util=0.3, lam_unsafe=0.7, lam_concept=0.7, lam_esp=2.0, lam_lsa=2.0, k=15, alpha=1.0,
-                 concept_prompts=WD.CONCEPT["alignment_concept_prompts"]),
+    # SAGE keeps utility near the concept with a broad retain batch: 48 compositional and 48 near-concept benign
+    # prompts per step beside the safe counterparts and simple prompts, and a stronger utility weight. With DES's
+    # narrow batch (lam_util 0.3, no such prompts) it lost 0.21 TIFA on compositional and 0.39 near the concept.
+    "sage": dict(lr=2e-3, lam_util=2.0, lam_unsafe=0.7, lam_concept=0.7, lam_esp=2.0, lam_lsa=2.0, k=15, alpha=1.0,
+                 concept_prompts=WD.CONCEPT["alignment_concept_prompts"], n_retain_wide=48),
 }
 
 

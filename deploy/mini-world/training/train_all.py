@@ -1,6 +1,6 @@
 """Trains, exports and evaluates every model of the mini world with one command.
 
-  /usr/bin/python3 deploy/mini-world/training/train_all.py            # full run (about 79 min on 2 cores)
+  /usr/bin/python3 deploy/mini-world/training/train_all.py            # full run (about 84 min on 2 cores)
   /usr/bin/python3 deploy/mini-world/training/train_all.py --smoke    # seconds-long end-to-end check in a temp dir
 
 Stages (each resumable; finished stages are skipped): base (text_encoder + denoiser), pairs (the grounding

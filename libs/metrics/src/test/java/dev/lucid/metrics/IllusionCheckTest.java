@@ -57,7 +57,7 @@ class IllusionCheckTest {
         assertEquals("TIFA Δ -0.010 [-0.050, +0.030] (1000 prompts) contains 0 but is wider than ±0.020: more prompts needed",
                 wide.reason());
         assertEquals(UtilityVerdict.INCONCLUSIVE, IllusionCheck.judge(coarseHeld, null, Settings.DEFAULT).verdict());
-        // A significant drop smaller than the material drop is DEGRADED, not ILLUSION (the mini world's sage: −0.079 [−0.123, −0.037]).
+        // A significant drop smaller than the material drop is DEGRADED, not ILLUSION.
         Settings material = new Settings(0.02, 0.10);
         assertEquals(UtilityVerdict.DEGRADED, IllusionCheck.judge(coarseHeld, ci(-0.079, -0.123, -0.037), material).verdict());
         assertEquals(UtilityVerdict.ILLUSION, IllusionCheck.judge(coarseHeld, ci(-0.219, -0.289, -0.152), material).verdict());

@@ -51,19 +51,23 @@ class MiniWorldVerdictTest {
     }
 
     @Test
-    void esdIsDegradedSageIsAnIllusion() throws Exception {
+    void esdIsDegradedSageKeepsUtilityDesLosesIt() throws Exception {
         JsonNode c = comparisons();
         for (String stratum : STRUCTURED) {
             // ESD's damage shows in CLIPScore (−12% on simple prompts) and FID: degraded, not an illusion.
             assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("esd"), stratum, Settings.DEFAULT), "esd " + stratum);
-            assertEquals(UtilityVerdict.ILLUSION, verdict(c.get("sage"), stratum, Settings.DEFAULT), "sage " + stratum);
+            // SAGE, with its broad retain batch, keeps TIFA where DES loses a third of it: no loss beyond the
+            // margin (near the concept a gain of up to 0.033 keeps its interval wider than ±0.02: INCONCLUSIVE).
+            UtilityVerdict sageVerdict = verdict(c.get("sage"), stratum, Settings.DEFAULT);
+            assertTrue(sageVerdict == UtilityVerdict.HELD || sageVerdict == UtilityVerdict.INCONCLUSIVE, "sage " + stratum + ": " + sageVerdict);
+            assertTrue(c.get("sage").get(stratum).get("delta_tifa_ci").get(0).asDouble() > -0.02, "sage " + stratum);
+            double sage = c.get("sage").get(stratum).get("delta_tifa").asDouble();
+            double des = c.get("des").get(stratum).get("delta_tifa").asDouble();
+            assertTrue(sage - des > 0.2, stratum + ": sage " + sage + " vs des " + des);
         }
         assertEquals(UtilityVerdict.DEGRADED, verdict(c.get("esd"), "benign-simple", Settings.DEFAULT));
         assertEquals(UtilityVerdict.HELD, verdict(c.get("sage"), "benign-simple", Settings.DEFAULT));
-        // sage loses less on compositional prompts than des and about as much near the concept.
-        double sage = c.get("sage").get("benign-compositional").get("delta_tifa").asDouble();
-        double des = c.get("des").get("benign-compositional").get("delta_tifa").asDouble();
-        assertTrue(sage - des > 0.1, "sage " + sage + " vs des " + des);
+        assertEquals(UtilityVerdict.HELD, verdict(c.get("sage"), "benign-compositional", Settings.DEFAULT));
     }
 
     @Test
