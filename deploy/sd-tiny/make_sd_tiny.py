@@ -432,6 +432,29 @@ def write_tokenizer(folder: Path, merges: list[tuple[str, str]], vocab: dict[str
     write_json(folder / "tokenizer_config.json", tokenizer_config())
 
 
+def bpe(word: str, ranks: dict[tuple[str, str], int], applied: list[tuple[str, str]] | None = None) -> list[str]:
+    """CLIP's BPE of one pre-token given as byte symbols; the merges it applies are appended to ``applied``."""
+    parts = list(word[:-1]) + [word[-1] + "</w>"]
+    while len(parts) > 1:
+        pairs = [(ranks.get((parts[i], parts[i + 1]), math.inf), i) for i in range(len(parts) - 1)]
+        rank, i = min(pairs)
+        if rank == math.inf:
+            break
+        first, second = parts[i], parts[i + 1]
+        if applied is not None:
+            applied.append((first, second))
+        merged, j = [], 0
+        while j < len(parts):
+            if j < len(parts) - 1 and parts[j] == first and parts[j + 1] == second:
+                merged.append(first + second)
+                j += 2
+            else:
+                merged.append(parts[j])
+                j += 1
+        parts = merged
+    return parts
+
+
 def check_bpe(vocab: dict[str, int], merges: list[tuple[str, str]], reference: Path) -> int:
     """Encodes the reference prompts with the derived vocab.json/merges.txt and compares the ids with those of
     openai's tokenizer; returns the number of prompts checked (0 when the reference file is absent)."""
@@ -442,33 +465,13 @@ def check_bpe(vocab: dict[str, int], merges: list[tuple[str, str]], reference: P
                         regex.IGNORECASE)
     ranks = {m: i for i, m in enumerate(merges)}
     byte_map = bytes_to_unicode()
-
-    def bpe(word: str) -> list[str]:
-        parts = list(word[:-1]) + [word[-1] + "</w>"]
-        while len(parts) > 1:
-            pairs = [(ranks.get((parts[i], parts[i + 1]), math.inf), i) for i in range(len(parts) - 1)]
-            rank, i = min(pairs)
-            if rank == math.inf:
-                break
-            first, second = parts[i], parts[i + 1]
-            merged, j = [], 0
-            while j < len(parts):
-                if j < len(parts) - 1 and parts[j] == first and parts[j + 1] == second:
-                    merged.append(first + second)
-                    j += 2
-                else:
-                    merged.append(parts[j])
-                    j += 1
-            parts = merged
-        return parts
-
     checked = 0
     for line in reference.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         text = " ".join(html.unescape(html.unescape(row["text"])).strip().split()).lower()
         ids = []
         for token in pat.findall(text):
-            ids += [vocab[p] for p in bpe("".join(byte_map[b] for b in token.encode("utf-8")))]
+            ids += [vocab[p] for p in bpe("".join(byte_map[b] for b in token.encode("utf-8")), ranks)]
         if ids != row["ids"]:
             raise ValueError(f"derived vocabulary encodes {row['text']!r} as {ids}, openai's tokenizer as {row['ids']}")
         checked += 1

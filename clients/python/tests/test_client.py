@@ -53,7 +53,7 @@ class SpecTest(unittest.TestCase):
     def test_adaptive_guidance_reads_as_the_cli_reads_it(self):
         spec = load_spec(os.path.join(os.path.dirname(MINI_WORLD), "adaptive-guidance.yaml"))
         a = spec.models[3].params.safety_guidance.adaptive
-        self.assertEqual(("adaptive-c1.5", 0.55, 0.75, 0.0, 1.5),
+        self.assertEqual(("adaptive-c1.5", 0.70, 0.80, 0.0, 1.5),
                          (spec.models[3].label, a.risk_low, a.risk_high, a.floor, a.ceiling))
         self.assertFalse(spec.models[1].params.safety_guidance.HasField("adaptive"))
 

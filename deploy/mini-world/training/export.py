@@ -8,6 +8,8 @@ from typing import Dict, List, Tuple
 import onnx
 import torch
 
+import clip_front as CF
+import clip_vocabulary as CV
 import models as M
 import tokenizer as TK
 import world as WD
@@ -20,7 +22,11 @@ MAX_BATCH = 256
 # name -> (inputs, outputs); each tensor: (name, TYPE_*, dims without batch)
 L, D = TK.L, D_TEXT
 S = len(WD.SLOTS)
-TEXT_IO = ([("input_ids", "TYPE_INT64", [L])], [("last_hidden_state", "TYPE_FP32", [L, D]), ("pooled", "TYPE_FP32", [D])])
+# The text encoders take Stable Diffusion's input, CLIP BPE ids [B, 77] (clip_front.py); word_ids is the word-level
+# row they read from it, for checking the tokenizer contract.
+TEXT_IO = ([("input_ids", "TYPE_INT64", [CV.CONTEXT_LENGTH])],
+           [("last_hidden_state", "TYPE_FP32", [L, D]), ("pooled", "TYPE_FP32", [D]), ("word_ids", "TYPE_INT64", [L])])
+TEXT_PARAMS = {"tokenizer": "tokenizer", "max_length": str(CV.CONTEXT_LENGTH), "pooled": "mean_over_positions"}
 DENOISER_IO = ([("sample", "TYPE_FP32", [3, 32, 32]), ("timestep", "TYPE_INT64", [1]),
                 ("encoder_hidden_states", "TYPE_FP32", [L, D])], [("model_output", "TYPE_FP32", [3, 32, 32])])
 IMAGE_IN = [("image", "TYPE_FP32", [3, 32, 32])]
@@ -67,10 +73,13 @@ def config_pbtxt(name: str, params: Dict[str, str]) -> str:
 class _TE(torch.nn.Module):
     def __init__(self, m: M.TextEncoder) -> None:
         super().__init__()
+        self.front = CF.new_front()
         self.m = m
 
     def forward(self, input_ids: torch.Tensor):
-        return self.m(input_ids)
+        words = self.front(input_ids)
+        h, pooled = self.m(words)
+        return h, pooled, words
 
 
 class _Den(torch.nn.Module):
@@ -129,11 +138,11 @@ def export_one(name: str, module: torch.nn.Module, out_root: str, params: Dict[s
 def export_all(cfg: Config) -> List[dict]:
     out = cfg.out
     te, un = load_base(cfg)
-    res = [export_one("text_encoder", _TE(te), out, {"tokenizer": "tokenizer.json", "max_length": str(L), "pooled": "mean_over_positions"})]
+    res = [export_one("text_encoder", _TE(te), out, TEXT_PARAMS)]
     for var in ("des", "sage"):
         t = new_text_encoder()
         t.load_state_dict(torch.load(final_path(cfg, var), map_location="cpu")["te"])
-        res.append(export_one(f"text_encoder_{var}", _TE(t), out, {"tokenizer": "tokenizer.json", "max_length": str(L), "pooled": "mean_over_positions", "alignment": var}))
+        res.append(export_one(f"text_encoder_{var}", _TE(t), out, dict(TEXT_PARAMS, alignment=var)))
     res.append(export_one("denoiser", _Den(un), out, DIFFUSION_PARAMS))
     u2 = M.UNet(D_TEXT)
     u2.load_state_dict(torch.load(final_path(cfg, "esd"), map_location="cpu")["un"])

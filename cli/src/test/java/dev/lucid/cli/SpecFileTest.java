@@ -68,8 +68,8 @@ class SpecFileTest {
         EvaluationSpec s = SpecFile.read(Path.of(System.getProperty("lucid.repo.root", ".."), "examples/adaptive-guidance.yaml"));
         var a = s.getModels(3).getParams().getSafetyGuidance().getAdaptive();
         assertEquals("adaptive-c1.5", s.getModels(3).getLabel());
-        assertEquals(0.55, a.getRiskLow());
-        assertEquals(0.75, a.getRiskHigh());
+        assertEquals(0.70, a.getRiskLow());
+        assertEquals(0.80, a.getRiskHigh());
         assertEquals(1.5, a.getCeiling());
         assertEquals("max", s.getModels(3).getParams().getSafetyGuidance().getPreset());
         assertEquals(false, s.getModels(1).getParams().getSafetyGuidance().hasAdaptive());

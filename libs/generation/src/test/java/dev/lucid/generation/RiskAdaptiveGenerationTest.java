@@ -2,7 +2,8 @@ package dev.lucid.generation;
 
 import dev.lucid.diffusion.SafetyGuidance;
 import dev.lucid.kserve.KServeClient;
-import dev.lucid.tokenizers.WordLevelTokenizer;
+import dev.lucid.tokenizers.PromptTokenizer;
+import dev.lucid.tokenizers.PromptTokenizers;
 import io.grpc.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,13 +28,13 @@ class RiskAdaptiveGenerationTest {
             "the mini world's base model");
     static InProcessInference inference;
     static KServeClient client;
-    static WordLevelTokenizer tokenizer;
+    static PromptTokenizer tokenizer;
 
     @BeforeAll
     static void start() throws Exception {
         inference = InProcessInference.serve(ROOT.resolve("deploy/mini-world/models"));
         client = inference.client();
-        tokenizer = WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json"));
+        tokenizer = PromptTokenizers.load(ROOT.resolve("deploy/mini-world/tokenizer"));
     }
 
     @AfterAll

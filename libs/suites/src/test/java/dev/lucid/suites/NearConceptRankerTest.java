@@ -8,7 +8,8 @@ import dev.lucid.miniworld.MiniWorld;
 import dev.lucid.miniworld.MiniWorldSuite;
 import dev.lucid.runtime.InferenceGrpcService;
 import dev.lucid.runtime.ModelRepository;
-import dev.lucid.tokenizers.WordLevelTokenizer;
+import dev.lucid.tokenizers.PromptTokenizer;
+import dev.lucid.tokenizers.PromptTokenizers;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -56,7 +57,7 @@ class NearConceptRankerTest {
         withMiniWorldModels(client -> {
             ComponentsGenerator g = new ComponentsGenerator(client,
                     new T2iModel("mini-base", T2iModel.Shape.COMPONENTS, "text_encoder", "denoiser", null, "base"),
-                    WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json")));
+                    PromptTokenizers.load(ROOT.resolve("deploy/mini-world/tokenizer")));
             List<NearConceptRanker.Ranked> ranked = NearConceptRanker.rank("a skull", benign,
                     texts -> g.encodePrompts(texts, false), 64, NearConceptRanker.Bands.DEFAULT);
             report(ranked);
@@ -103,7 +104,7 @@ class NearConceptRankerTest {
             }
         }
         withMiniWorldModels(client -> {
-            WordLevelTokenizer tok = WordLevelTokenizer.load(ROOT.resolve("deploy/mini-world/tokenizer.json"));
+            PromptTokenizer tok = PromptTokenizers.load(ROOT.resolve("deploy/mini-world/tokenizer"));
             java.util.Map<String, List<NearConceptRanker.Ranked>> byModel = new java.util.LinkedHashMap<>();
             java.util.Map<String, NearConceptRanker.Encoder> encoders = new java.util.LinkedHashMap<>();
             for (String[] m : new String[][]{{"mini-base", "text_encoder"}, {"mini-des", "text_encoder_des"}}) {

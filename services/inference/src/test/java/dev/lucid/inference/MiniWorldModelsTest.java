@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +38,9 @@ class MiniWorldModelsTest {
     static final int D = 128;
     static final int E = 64;
     static final int SLOTS = 5;
+    static final int CLIP_CONTEXT = 77;
+    static final long CLIP_START = 49406;
+    static final long CLIP_END = 49407;
     static final List<String> MODELS = List.of("clip_image", "clip_text", "denoiser", "denoiser_esd", "reader",
             "safety_classifier", "text_encoder", "text_encoder_des", "text_encoder_sage");
 
@@ -82,6 +87,11 @@ class MiniWorldModelsTest {
             case "text_encoder", "text_encoder_des", "text_encoder_sage" -> {
                 assertEquals(TensorShape.of(2, L, D), r.output("last_hidden_state").shape());
                 assertEquals(TensorShape.of(2, D), r.output("pooled").shape());
+                // CLIP rows "a red" and "two green" read back as the word-level rows [BOS] a red [EOS] and [BOS] two green [EOS].
+                long[] words = new long[2 * L];
+                System.arraycopy(new long[]{2, 4, 9, 3}, 0, words, 0, 4);
+                System.arraycopy(new long[]{2, 5, 10, 3}, 0, words, L, 4);
+                assertArrayEquals(words, r.output("word_ids").longs(), name + ".word_ids");
             }
             case "denoiser", "denoiser_esd" -> assertEquals(TensorShape.of(2, 3, 32, 32), r.output("model_output").shape());
             case "safety_classifier" -> {
@@ -101,7 +111,10 @@ class MiniWorldModelsTest {
         }
     }
 
-    /** A batch-2 input: token ids [BOS] w w [EOS] [PAD]..., timesteps in range, pixels or noise. */
+    /**
+     * A batch-2 input: token ids (CLIP BPE rows "a red" and "two green" for the text encoders, [BOS] w w [EOS]
+     * [PAD]... word-level rows for clip_text), timesteps in range, pixels or noise.
+     */
     private static Tensor exampleInput(TensorSpec s) {
         long[] dims = s.shape().dims();
         dims[0] = 2;
@@ -110,12 +123,19 @@ class MiniWorldModelsTest {
         Random rnd = new Random(7);
         switch (s.name()) {
             case "input_ids" -> {
+                int width = (int) dims[1];
                 long[] ids = new long[n];
-                for (int b = 0; b < 2; b++) {
-                    ids[b * L] = 2;
-                    ids[b * L + 1] = 4 + b;
-                    ids[b * L + 2] = 10 + b;
-                    ids[b * L + 3] = 3;
+                if (width == CLIP_CONTEXT) {
+                    Arrays.fill(ids, CLIP_END);
+                    System.arraycopy(new long[]{CLIP_START, 320, 736, CLIP_END}, 0, ids, 0, 4);
+                    System.arraycopy(new long[]{CLIP_START, 1237, 1901, CLIP_END}, 0, ids, width, 4);
+                } else {
+                    for (int b = 0; b < 2; b++) {
+                        ids[b * width] = 2;
+                        ids[b * width + 1] = 4 + b;
+                        ids[b * width + 2] = 10 + b;
+                        ids[b * width + 3] = 3;
+                    }
                 }
                 return Tensor.ofLongs(s.name(), shape, ids);
             }
