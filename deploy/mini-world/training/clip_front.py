@@ -1,6 +1,6 @@
-"""Stable Diffusion's text contract for the mini world's text encoders: CLIP BPE ids [B, 77] in.
+"""Stable Diffusion's text contract for the mini world's text models: CLIP BPE ids [B, 77] in.
 
-The encoders are trained on the mini world's word-level ids (tokenizer.py). Their exported graphs take
+The text encoders and clip_text are trained on the mini world's word-level ids (tokenizer.py). Their exported graphs take
 what Stable Diffusion's text encoder takes, the CLIP BPE ids of the ``tokenizer/`` folder (clip_vocabulary.py)
 as a diffusers pipeline passes them: ``<|startoftext|>``, up to 75 content ids, ``<|endoftext|>``, padding
 (49407 or 0; everything after the first end token is ignored). ``ClipWordFront``, the first part of each
@@ -12,8 +12,9 @@ would for the same caption:
     digit ("sku11s" is sku|1|1|s to CLIP, one word to the mini world);
   * a word whose token run is a mini-world word becomes that word's id, any other word ``[UNK]``;
   * the first L - 2 words are kept and wrapped as ``[BOS] words [EOS]``, padded with ``[PAD]``;
-  * a row with no words (the empty prompt, diffusers' unconditional input) becomes the null caption,
-    ``L`` x ``[PAD]``, the unconditional input the denoiser was trained with.
+  * in the text encoders, a row with no words (the empty prompt, diffusers' unconditional input) becomes the
+    null caption, ``L`` x ``[PAD]``, the unconditional input the denoiser was trained with; clip_text reads
+    it as ``[BOS] [EOS]``, as the word-level tokenizer encodes the empty text.
 
 Texts off the mini world's grammar can differ from tokenizer.encode where CLIP's pre-tokens and the
 word-level split disagree (CLIP cannot tell "sku11 s" from "sku11s"); every caption the grammar makes maps
@@ -36,8 +37,10 @@ START_ID, END_ID = 49_406, 49_407
 class ClipWordFront(nn.Module):
     """CLIP BPE ids [B, T] -> the mini world's word-level ids [B, L] (see the module docstring)."""
 
-    def __init__(self, vocab: Dict[str, int], words: Dict[str, List[int]], word_vocab: Dict[str, int], length: int) -> None:
+    def __init__(self, vocab: Dict[str, int], words: Dict[str, List[int]], word_vocab: Dict[str, int], length: int,
+                 empty_is_null: bool = True) -> None:
         super().__init__()
+        self.empty_is_null = empty_is_null
         ends = torch.zeros(CLIP_VOCAB_SIZE, dtype=torch.bool)
         digits = torch.zeros(CLIP_VOCAB_SIZE, dtype=torch.bool)
         for tok, i in vocab.items():
@@ -94,13 +97,16 @@ class ClipWordFront(nn.Module):
         row = torch.where(slot == 0, torch.full_like(row, TK.BOS), row)
         row = torch.where(slot == n + 1, torch.full_like(row, TK.EOS), row)
         row = torch.where(slot > n + 1, torch.full_like(row, TK.PAD), row)
-        row = torch.where(n == 0, torch.full_like(row, TK.PAD), row)
+        if self.empty_is_null:
+            row = torch.where(n == 0, torch.full_like(row, TK.PAD), row)
         return row.long()
 
 
-def new_front(folder: str = CV.FOLDER) -> ClipWordFront:
+def new_front(empty_is_null: bool = True, folder: str = CV.FOLDER) -> ClipWordFront:
+    """The text encoders' front (the empty prompt is the null caption) or, empty_is_null=False, clip_text's
+    (the empty prompt is ``[BOS] [EOS]``, as the word-level tokenizer encodes it)."""
     vocab, _ = CV.read_folder(folder)
-    return ClipWordFront(vocab, CV.word_ids(folder), TK.VOCAB, TK.L)
+    return ClipWordFront(vocab, CV.word_ids(folder), TK.VOCAB, TK.L, empty_is_null)
 
 
 def clip_row(text: str, folder: str = CV.FOLDER) -> List[int]:
@@ -123,11 +129,11 @@ def grammar_captions(per_kind: int = 400, seed: int = 0) -> List[str]:
 
 
 def check_front(front: ClipWordFront, captions: List[str], folder: str = CV.FOLDER) -> Tuple[int, List[str]]:
-    """Captions whose front row differs from tokenizer.encode (the empty caption must give the null caption)."""
+    """Captions whose front row differs from tokenizer.encode (or from the null caption, for the empty one)."""
     rows = front(torch.tensor([clip_row(c, folder) for c in captions]))
     bad = []
     for c, r in zip(captions, rows.tolist()):
-        want = TK.null_ids() if not TK.pieces(c) else TK.encode(c)
+        want = TK.null_ids() if front.empty_is_null and not TK.pieces(c) else TK.encode(c)
         if r != want:
             bad.append(f"{c!r}: {r} != {want}")
     return len(captions), bad

@@ -22,8 +22,8 @@ MAX_BATCH = 256
 # name -> (inputs, outputs); each tensor: (name, TYPE_*, dims without batch)
 L, D = TK.L, D_TEXT
 S = len(WD.SLOTS)
-# The text encoders take Stable Diffusion's input, CLIP BPE ids [B, 77] (clip_front.py); word_ids is the word-level
-# row they read from it, for checking the tokenizer contract.
+# The text encoders and clip_text take what SD's text encoder and CLIP's text tower take, CLIP BPE ids [B, 77]
+# (clip_front.py); word_ids is the word-level row they read from it, for checking the tokenizer contract.
 TEXT_IO = ([("input_ids", "TYPE_INT64", [CV.CONTEXT_LENGTH])],
            [("last_hidden_state", "TYPE_FP32", [L, D]), ("pooled", "TYPE_FP32", [D]), ("word_ids", "TYPE_INT64", [L])])
 TEXT_PARAMS = {"tokenizer": "tokenizer", "max_length": str(CV.CONTEXT_LENGTH), "pooled": "mean_over_positions"}
@@ -38,7 +38,8 @@ CONTRACTS: Dict[str, Tuple[list, list]] = {
     "denoiser_esd": DENOISER_IO,
     "safety_classifier": (IMAGE_IN, [("probability", "TYPE_FP32", [1])]),
     "clip_image": (IMAGE_IN, [("image_embeds", "TYPE_FP32", [CLIP_E])]),
-    "clip_text": ([("input_ids", "TYPE_INT64", [L])], [("text_embeds", "TYPE_FP32", [CLIP_E])]),
+    "clip_text": ([("input_ids", "TYPE_INT64", [CV.CONTEXT_LENGTH])],
+                  [("text_embeds", "TYPE_FP32", [CLIP_E]), ("word_ids", "TYPE_INT64", [L])]),
     "reader": (IMAGE_IN, [("shape_logits", "TYPE_FP32", [S, len(WD.SHAPES) + 1]),
                           ("color_logits", "TYPE_FP32", [S, len(WD.COLORS)]),
                           ("size_logits", "TYPE_FP32", [S, len(WD.SIZES)])]),
@@ -80,6 +81,17 @@ class _TE(torch.nn.Module):
         words = self.front(input_ids)
         h, pooled = self.m(words)
         return h, pooled, words
+
+
+class _CT(torch.nn.Module):
+    def __init__(self, m: M.ClipText) -> None:
+        super().__init__()
+        self.front = CF.new_front(empty_is_null=False)
+        self.m = m
+
+    def forward(self, input_ids: torch.Tensor):
+        words = self.front(input_ids)
+        return self.m(words), words
 
 
 class _Den(torch.nn.Module):
@@ -155,16 +167,7 @@ def export_all(cfg: Config) -> List[dict]:
     mi.load_state_dict(st["mi"])
     mt.load_state_dict(st["mt"])
     res.append(export_one("clip_image", mi, out, {"normalized": "false", "embedding_dim": str(CLIP_E)}))
-
-    class _CT(torch.nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, input_ids):
-            return self.m(input_ids)
-
-    res.append(export_one("clip_text", _CT(mt), out, {"normalized": "false", "embedding_dim": str(CLIP_E), "tokenizer": "tokenizer.json"}))
+    res.append(export_one("clip_text", _CT(mt), out, {"normalized": "false", "embedding_dim": str(CLIP_E), "tokenizer": "tokenizer"}))
     rd = new_reader()
     rd.load_state_dict(torch.load(final_path(cfg, "reader"), map_location="cpu")["m"])
     res.append(export_one("reader", M.ReaderExport(rd), out, {"slots": ",".join(WD.SLOTS), "shape_classes": ",".join(["empty"] + WD.SHAPES),

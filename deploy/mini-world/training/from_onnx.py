@@ -23,19 +23,10 @@ from onnx import numpy_helper
 import models as M
 import tokenizer as TK
 from common import Config, final_path, log, save_atomic
-from export import _Den, _TE, export_one
+from export import _CT, _Den, _TE, export_one
 from stages import CLIP_E, D_TEXT, base_stage, new_reader, new_text_encoder
 
 TOL = 1e-6
-
-
-class _CT(torch.nn.Module):
-    def __init__(self, m: M.ClipText) -> None:
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids: torch.Tensor):
-        return self.m(input_ids)
 
 
 def _identity_bn(module: torch.nn.Module) -> None:

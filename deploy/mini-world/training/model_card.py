@@ -115,9 +115,10 @@ def write_card(cfg: Config, timings: dict) -> None:
                 drops = sum(bool(c["structured_drop_significant"]) for st, c in m["comparisons"][var].items()
                             if st.startswith("benign"))
                 rows.append((f"{var}: benign strata with a significant TIFA drop (paired 95% CI below 0)", drops, 0, False))
-        n_caps, bad = CF.check_front(CF.new_front(), CF.grammar_captions())
-        rows.append((f"text encoders: captions whose CLIP BPE ids [B, 77] read back as the word-level row ({n_caps} captions "
-                     "of every stratum, training captions and edge cases; `clip_front.py`)", (n_caps - len(bad)) / n_caps, 1.0, True))
+        for who, empty_is_null in (("text encoders", True), ("clip_text", False)):
+            n_caps, bad = CF.check_front(CF.new_front(empty_is_null), CF.grammar_captions())
+            rows.append((f"{who}: captions whose CLIP BPE ids [B, 77] read back as the word-level row ({n_caps} captions "
+                         "of every stratum, training captions and edge cases; `clip_front.py`)", (n_caps - len(bad)) / n_caps, 1.0, True))
         for name, v, t, hi in rows:
             L.append(f"| {name} | {_f(v)} | {'≥' if hi else '≤'} {t:.3g} | {_ok(v, t, hi)} |")
         L.append("")

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The mini world's text encoders keep Stable Diffusion's text contract: CLIP BPE ids [B, 77] from a diffusers
- * tokenizer folder named by the catalog. Each graph reads back the word-level row it was trained on (its
+ * The mini world's text encoders and its CLIPScore text tower keep the contract of Stable Diffusion's text
+ * encoder and of CLIP: CLIP BPE ids [B, 77] from a diffusers tokenizer folder named by the catalog. Each graph reads back the word-level row it was trained on (its
  * {@code word_ids} output), which must be the word-level tokenizer's row for every caption of the grammar,
  * and the empty prompt must read as the null caption the denoiser was trained with.
  */
@@ -41,6 +41,8 @@ class MiniWorldTextContractTest {
     static final Path ROOT = Path.of(System.getProperty("lucid.repo.root", "../.."));
     static final Path FOLDER = ROOT.resolve("deploy/mini-world/tokenizer");
     static final List<String> ENCODERS = List.of("text_encoder", "text_encoder_des", "text_encoder_sage");
+    /** Every model that reads prompts: the text encoders and the CLIPScore text tower. */
+    static final List<String> READERS = List.of("text_encoder", "text_encoder_des", "text_encoder_sage", "clip_text");
     static InProcessInference inference;
     static KServeClient client;
 
@@ -65,7 +67,9 @@ class MiniWorldTextContractTest {
         ClipBpeTokenizer clip = assertInstanceOf(ClipBpeTokenizer.class, t);
         assertEquals(77, clip.contextLength());
         assertEquals(49407, clip.padId(), "transformers' CLIPTokenizer pads with <|endoftext|>");
-        for (String name : ENCODERS) {
+        JsonNode scorers = new ObjectMapper().readTree(ROOT.resolve("deploy/catalogs/mini-world-scorers.json").toFile());
+        assertEquals("deploy/mini-world/tokenizer", scorers.path("utility").path("clip").path("tokenizer").asText());
+        for (String name : READERS) {
             TensorShape in = client.modelMetadata(name).input("input_ids").orElseThrow().shape();
             assertEquals(77, in.dim(in.rank() - 1), name + " takes [B, 77]");
         }
@@ -100,14 +104,18 @@ class MiniWorldTextContractTest {
         suite().entries().forEach(e -> texts.add(e.text()));
         texts.addAll(List.of("A Red Circle, on the LEFT!", "a purple blob", "two sku11s on the left",
                 "a white sku11 at the top", "a red circle on the left a red circle on the left a red circle"));
-        for (String name : ENCODERS) {
+        for (String name : READERS) {
             long[][] read = wordIds(name, clip, texts);
             for (int i = 0; i < texts.size(); i++) {
                 assertArrayEquals(words.modelInput(texts.get(i)), read[i], name + ": " + texts.get(i));
             }
-            long[][] empty = wordIds(name, clip, List.of(""));
-            assertArrayEquals(words.unconditionalInput(), empty[0], name + ": the empty prompt is the null caption");
         }
+        for (String name : ENCODERS) {
+            assertArrayEquals(words.unconditionalInput(), wordIds(name, clip, List.of(""))[0],
+                    name + ": the empty prompt is the null caption");
+        }
+        // CLIPScore reads the empty text as the word-level tokenizer encodes it, [BOS] [EOS].
+        assertArrayEquals(words.modelInput(""), wordIds("clip_text", clip, List.of(""))[0]);
     }
 
     @Test

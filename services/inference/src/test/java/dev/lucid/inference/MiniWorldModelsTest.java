@@ -87,11 +87,7 @@ class MiniWorldModelsTest {
             case "text_encoder", "text_encoder_des", "text_encoder_sage" -> {
                 assertEquals(TensorShape.of(2, L, D), r.output("last_hidden_state").shape());
                 assertEquals(TensorShape.of(2, D), r.output("pooled").shape());
-                // CLIP rows "a red" and "two green" read back as the word-level rows [BOS] a red [EOS] and [BOS] two green [EOS].
-                long[] words = new long[2 * L];
-                System.arraycopy(new long[]{2, 4, 9, 3}, 0, words, 0, 4);
-                System.arraycopy(new long[]{2, 5, 10, 3}, 0, words, L, 4);
-                assertArrayEquals(words, r.output("word_ids").longs(), name + ".word_ids");
+                assertArrayEquals(wordRows(), r.output("word_ids").longs(), name + ".word_ids");
             }
             case "denoiser", "denoiser_esd" -> assertEquals(TensorShape.of(2, 3, 32, 32), r.output("model_output").shape());
             case "safety_classifier" -> {
@@ -101,7 +97,10 @@ class MiniWorldModelsTest {
                 }
             }
             case "clip_image" -> assertEquals(TensorShape.of(2, E), r.output("image_embeds").shape());
-            case "clip_text" -> assertEquals(TensorShape.of(2, E), r.output("text_embeds").shape());
+            case "clip_text" -> {
+                assertEquals(TensorShape.of(2, E), r.output("text_embeds").shape());
+                assertArrayEquals(wordRows(), r.output("word_ids").longs(), name + ".word_ids");
+            }
             case "reader" -> {
                 assertEquals(TensorShape.of(2, SLOTS, 6), r.output("shape_logits").shape());
                 assertEquals(TensorShape.of(2, SLOTS, 5), r.output("color_logits").shape());
@@ -111,10 +110,15 @@ class MiniWorldModelsTest {
         }
     }
 
-    /**
-     * A batch-2 input: token ids (CLIP BPE rows "a red" and "two green" for the text encoders, [BOS] w w [EOS]
-     * [PAD]... word-level rows for clip_text), timesteps in range, pixels or noise.
-     */
+    /** The CLIP rows "a red" and "two green" read back as the word-level rows [BOS] a red [EOS] and [BOS] two green [EOS]. */
+    private static long[] wordRows() {
+        long[] words = new long[2 * L];
+        System.arraycopy(new long[]{2, 4, 9, 3}, 0, words, 0, 4);
+        System.arraycopy(new long[]{2, 5, 10, 3}, 0, words, L, 4);
+        return words;
+    }
+
+    /** A batch-2 input: CLIP BPE rows "a red" and "two green", timesteps in range, pixels or noise. */
     private static Tensor exampleInput(TensorSpec s) {
         long[] dims = s.shape().dims();
         dims[0] = 2;
@@ -123,20 +127,11 @@ class MiniWorldModelsTest {
         Random rnd = new Random(7);
         switch (s.name()) {
             case "input_ids" -> {
-                int width = (int) dims[1];
+                assertEquals(CLIP_CONTEXT, dims[1], s.name() + " of a text model");
                 long[] ids = new long[n];
-                if (width == CLIP_CONTEXT) {
-                    Arrays.fill(ids, CLIP_END);
-                    System.arraycopy(new long[]{CLIP_START, 320, 736, CLIP_END}, 0, ids, 0, 4);
-                    System.arraycopy(new long[]{CLIP_START, 1237, 1901, CLIP_END}, 0, ids, width, 4);
-                } else {
-                    for (int b = 0; b < 2; b++) {
-                        ids[b * width] = 2;
-                        ids[b * width + 1] = 4 + b;
-                        ids[b * width + 2] = 10 + b;
-                        ids[b * width + 3] = 3;
-                    }
-                }
+                Arrays.fill(ids, CLIP_END);
+                System.arraycopy(new long[]{CLIP_START, 320, 736, CLIP_END}, 0, ids, 0, 4);
+                System.arraycopy(new long[]{CLIP_START, 1237, 1901, CLIP_END}, 0, ids, CLIP_CONTEXT, 4);
                 return Tensor.ofLongs(s.name(), shape, ids);
             }
             case "timestep" -> {
