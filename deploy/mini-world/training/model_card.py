@@ -115,6 +115,9 @@ def write_card(cfg: Config, timings: dict) -> None:
                 drops = sum(bool(c["structured_drop_significant"]) for st, c in m["comparisons"][var].items()
                             if st.startswith("benign"))
                 rows.append((f"{var}: benign strata with a significant TIFA drop (paired 95% CI below 0)", drops, 0, False))
+        whole = tot / 60 + sum(v for k, v in PREVIOUS_RUN_MIN.items() if k in recovered)
+        rows.append((f"training: wall time of all stages, export and evaluation on {cfg.threads} threads, min "
+                     "(rebuilt stages at the times of the run that trained them)", whole, 90, False))
         for who, empty_is_null in (("text encoders", True), ("clip_text", False)):
             n_caps, bad = CF.check_front(CF.new_front(empty_is_null), CF.grammar_captions())
             rows.append((f"{who}: captions whose CLIP BPE ids [B, 77] read back as the word-level row ({n_caps} captions "
