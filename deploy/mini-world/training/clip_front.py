@@ -109,11 +109,14 @@ def new_front(empty_is_null: bool = True, folder: str = CV.FOLDER) -> ClipWordFr
     return ClipWordFront(vocab, CV.word_ids(folder), TK.VOCAB, TK.L, empty_is_null)
 
 
-def clip_row(text: str, folder: str = CV.FOLDER) -> List[int]:
-    """A text's CLIP model input as a diffusers pipeline makes it (mini-world texts: lower-case words)."""
-    ids = CV.text_ids(text, *CV.read_folder(folder))
-    row = [START_ID] + ids[: CV.CONTEXT_LENGTH - 2] + [END_ID]
-    return row + [END_ID] * (CV.CONTEXT_LENGTH - len(row))
+def clip_rows(texts: List[str], folder: str = CV.FOLDER) -> List[List[int]]:
+    """Texts' CLIP model inputs as a diffusers pipeline makes them (mini-world texts: lower-case words)."""
+    vocab, ranks = CV.read_folder(folder)
+    rows = []
+    for text in texts:
+        row = [START_ID] + CV.text_ids(text, vocab, ranks)[: CV.CONTEXT_LENGTH - 2] + [END_ID]
+        rows.append(row + [END_ID] * (CV.CONTEXT_LENGTH - len(row)))
+    return rows
 
 
 def grammar_captions(per_kind: int = 400, seed: int = 0) -> List[str]:
@@ -130,7 +133,7 @@ def grammar_captions(per_kind: int = 400, seed: int = 0) -> List[str]:
 
 def check_front(front: ClipWordFront, captions: List[str], folder: str = CV.FOLDER) -> Tuple[int, List[str]]:
     """Captions whose front row differs from tokenizer.encode (or from the null caption, for the empty one)."""
-    rows = front(torch.tensor([clip_row(c, folder) for c in captions]))
+    rows = front(torch.tensor(clip_rows(captions, folder)))
     bad = []
     for c, r in zip(captions, rows.tolist()):
         want = TK.null_ids() if front.empty_is_null and not TK.pieces(c) else TK.encode(c)

@@ -32,9 +32,11 @@ CONTEXT_LENGTH = SD.MAX_POSITIONS
 PIECES = re.compile(r"[a-z]+|[0-9]|[^\sa-z0-9]+")
 
 
+_BYTE_SYMBOLS = SD.bytes_to_unicode()
+
+
 def _symbols(piece: str) -> str:
-    table = SD.bytes_to_unicode()
-    return "".join(table[b] for b in piece.encode("utf-8"))
+    return "".join(_BYTE_SYMBOLS[b] for b in piece.encode("utf-8"))
 
 
 def build(gz_path: str, words: List[str]) -> Tuple[Dict[str, int], List[Tuple[str, str]]]:
