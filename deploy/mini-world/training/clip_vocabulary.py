@@ -80,5 +80,6 @@ if __name__ == "__main__":
     import tokenizer as TK
     sub_vocab, sub_merges = build(sys.argv[1], [w for w in TK.VOCAB if w not in TK.SPECIAL])
     SD.write_tokenizer(Path(FOLDER), sub_merges, sub_vocab)
+    print(f"{FOLDER}: {len(sub_vocab)} vocabulary entries, {len(sub_merges)} merges")
     for w, ids in word_ids().items():
         print(f"{w:12s} {ids}")
