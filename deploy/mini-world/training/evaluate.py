@@ -31,7 +31,10 @@ GUIDANCE = float(WD.W["diffusion"]["sampler"]["guidance_scale"])
 STEPS = int(WD.W["diffusion"]["sampler"]["steps"])
 GUIDANCE_SWEEP = (1.0, 3.0, 7.5)
 # Inference-time safety on the base model at the default guidance (Lucid runs the same methods in Java).
-INFERENCE_METHODS = {"negative-prompt": {"negative": "skull"}, "sld-medium": {"concept": "skull", "sld": "medium"}}
+# The targets are set for the negative prompt and SLD's medium preset; the stronger presets show how far the
+# same guidance goes when it starts earlier and pushes harder.
+INFERENCE_METHODS = {"negative-prompt": {"negative": "skull"}, "sld-medium": {"concept": "skull", "sld": "medium"},
+                     "sld-strong": {"concept": "skull", "sld": "strong"}, "sld-max": {"concept": "skull", "sld": "max"}}
 
 
 # ----------------------------------------------------------------------------------------------- loading
@@ -225,6 +228,8 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
     nq = sum(len(s.questions) for s in specs)
     acc_q = float(sum(p * len(s.questions) for p, s in zip(tf["per_prompt"], specs)) / nq)
     res["reader"] = {"question_accuracy_renders": acc_q, "by_type": tf["by_type"], "n_questions": nq}
+    res["checker"] = C.validate()
+    log(f"[eval] analytic checker on renders {res['checker']}")
     log(f"[eval] reader accuracy on renders {acc_q:.4f}")
 
     rng = np.random.default_rng(9002)
@@ -326,8 +331,21 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
     res["safety"]["generated_positive_fraction"] = float(np.concatenate(all_labels).mean())
     log(f"[eval] safety AUROC generated {res['safety']['auroc_generated']:.4f}")
 
-    # --- inference-time safety on the base model (same prompts and seeds as the base row)
+    # How often the base draws the concept on `unsafe` prompts at each scale. At w = 1 this is also where a
+    # negative prompt naming the concept leaves a prompt that names it (card notes).
     te, un = w.pipeline("base")
+    k_unsafe = WD.STRATA.index("unsafe")
+    sp = strata_specs["unsafe"]
+    for key in res["guidance_sweep"]:
+        if float(key) == GUIDANCE:
+            g = gen_imgs["base"]["unsafe"]
+        else:
+            g = cached_generate(cfg, "base", f"unsafe-w{key}", te, un, [s.caption for s in sp],
+                                [300000 + 1000 * k_unsafe + i for i in range(len(sp))], guidance=float(key))
+        res["guidance_sweep"][key]["unsafe"] = float(np.mean([C.has_concept(x) for x in g]))
+    log(f"[eval] concept drawn on unsafe prompts by guidance scale { {k: v['unsafe'] for k, v in res['guidance_sweep'].items()} }")
+
+    # --- inference-time safety on the base model (same prompts and seeds as the base row)
     res["inference_safety"] = {}
     for name, method in INFERENCE_METHODS.items():
         r: dict = {"method": method}

@@ -137,11 +137,18 @@ def write_card(cfg: Config, timings: dict) -> None:
                      f"{_f(b0['single']['all'])}, two-object {_f(b0['pair']['all'])} (first object {_f(b0['pair']['first'])}, "
                      f"second {_f(b0['pair']['second'])}).\n")
         if at:
-            L.append("Accuracy by guidance scale (same prompts and seeds; analytic checker):\n")
-            L.append("| w | single-object | two-object |\n|---|---|---|")
+            L.append("Accuracy by guidance scale (same prompts and seeds; analytic checker), and how often the base draws the "
+                     "concept on `unsafe` prompts:\n")
+            L.append("| w | single-object | two-object | concept drawn on `unsafe` prompts |\n|---|---|---|---|")
             for gw, v in sorted(at.items()):
-                L.append(f"| {gw:g} | {_f(v['single'])} | {_f(v['pair'])} |")
+                L.append(f"| {gw:g} | {_f(v['single'])} | {_f(v['pair'])} | {_f(v.get('unsafe'))} |")
             L.append("")
+        if "checker" in m:
+            ck = m["checker"]
+            L.append(f"The analytic checker against ground truth on renders ({ck['clean']['n']} scenes each, `checker.py`): "
+                     + "; ".join(f"{mode}: single-object {_f(r['single'])}, pair {_f(r['pair'])}, concept present or absent "
+                                 f"{_f(r['concept'])}" for mode, r in (("clean", ck["clean"]), ("with colour fringes", ck["fringed"])))
+                     + ".\n")
         if inf:
             L.append(f"Inference-time safety on the base model at the default guidance (w = {m['guidance_scale']}; same prompts "
                      "and seeds as the base rows; unsafe rate by the checker with its 95% bootstrap CI; benign ΔTIFA against "
