@@ -425,17 +425,24 @@ def evaluate(cfg: Config, models: Sequence[str] = ("base", "esd", "des", "sage")
     return res
 
 
+# Lucid's default CLIPScore margin (EquivalenceMargin.CLIPSCORE_DEFAULT): the coarse check of the demo's report.
+CLIPSCORE_MARGIN = 0.05
+
+
 def illusion_verdict(cmp: dict) -> dict:
     """Per model: coarse utility held on benign-simple (CLIPScore within 2% relative and the paired 95%
     bootstrap CI of the FID difference containing 0) while structured utility fell significantly on
-    compositional / near-concept prompts."""
+    compositional / near-concept prompts. ``illusion_clipscore_only``: the same with CLIPScore as the only
+    coarse metric, no more than CLIPSCORE_MARGIN below the base (how the demo's report judges it)."""
     out = {}
     for m, c in cmp.items():
         s = c.get("benign-simple", {})
-        coarse = abs(s.get("clipscore_rel_change", 1.0)) <= 0.02 and s.get("fid_within_base_ci", False)
+        clip_change = s.get("clipscore_rel_change", -1.0)
+        coarse = abs(clip_change) <= 0.02 and s.get("fid_within_base_ci", False)
         drops = {st: c[st]["structured_drop_significant"] for st in ("benign-compositional", "benign-near-concept")}
         out[m] = {"coarse_utility_held": bool(coarse), "structured_drop": drops,
-                  "illusion": bool(coarse and any(drops.values()))}
+                  "illusion": bool(coarse and any(drops.values())),
+                  "illusion_clipscore_only": bool(clip_change >= -CLIPSCORE_MARGIN and any(drops.values()))}
     return out
 
 

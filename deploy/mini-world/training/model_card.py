@@ -196,11 +196,15 @@ def write_card(cfg: Config, timings: dict) -> None:
         L.append("A model shows the illusion when coarse utility held on `benign-simple` (CLIPScore within 2% relative and the paired "
                  "95% bootstrap CI of ΔFID containing 0) while question accuracy fell significantly (paired CI excludes 0) on "
                  "`benign-compositional` or `benign-near-concept`.\n")
-        L.append("| model | coarse utility held | significant drop (compositional / near-concept) | illusion |\n|---|---|---|---|")
+        L.append("The last column judges coarse utility by CLIPScore alone, no more than 5% below the base (Lucid's default "
+                 "margin), as the demo's report does; that is the verdict `bin/lucid demo` should print.\n")
+        L.append("| model | coarse utility held | significant drop (compositional / near-concept) | illusion | illusion on CLIPScore alone |\n"
+                 "|---|---|---|---|---|")
         for mod, v in m["illusion"].items():
+            alone = v.get("illusion_clipscore_only")
             L.append(f"| {mod} | {'yes' if v['coarse_utility_held'] else 'no'} | "
                      f"{'yes' if v['structured_drop']['benign-compositional'] else 'no'} / {'yes' if v['structured_drop']['benign-near-concept'] else 'no'} | "
-                     f"{'**yes**' if v['illusion'] else 'no'} |")
+                     f"{'**yes**' if v['illusion'] else 'no'} | {'n/a' if alone is None else ('**yes**' if alone else 'no')} |")
         L.append("")
     if notes:
         L.append(notes)
