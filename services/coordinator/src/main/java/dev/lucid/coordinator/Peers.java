@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class Peers {
+    /** How long a call waits for a channel in TRANSIENT_FAILURE to start its new connection attempt. */
+    static final long RECONNECT_WAIT_MS = 1000;
+
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final CoordinatorConfig config;
     private final ManagedChannel samplerChannel;
@@ -62,10 +66,23 @@ public class Peers {
         return config.peerDeadline().toMillis();
     }
 
-    /** A channel that failed to connect tries again now; a call made next waits for that attempt. */
-    private static void reconnectNow(ManagedChannel ch) {
-        if (ch.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-            ch.resetConnectBackoff();
+    /**
+     * A channel that failed to connect tries again now, and a call made next waits for that attempt: the channel
+     * leaves TRANSIENT_FAILURE asynchronously, and a call that still finds it there fails at once with the old
+     * connection error, so this waits (at most {@link #RECONNECT_WAIT_MS}) until it has moved on (calls made while
+     * it connects wait for the connection).
+     */
+    static void reconnectNow(ManagedChannel ch) {
+        if (ch.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+            return;
+        }
+        CountDownLatch moved = new CountDownLatch(1);
+        ch.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, moved::countDown);
+        ch.resetConnectBackoff();
+        try {
+            moved.await(RECONNECT_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
