@@ -21,6 +21,12 @@ public final class CrashDrill {
     static final int BATCH = 2;
     static final int QUEUE_CHUNK = 5;
     static final Duration RECLAIM_IDLE = Duration.ofMillis(1000);
+    /**
+     * Each generation call takes this long at least. The toy models answer in a few milliseconds, and a drill whose
+     * process finished all 12 items before its 50 ms poll saw "4 done" cancelled a finished evaluation; at 300 ms a
+     * batch, work is still in flight when the cancel comes (with a partner too: 6 batches over 4 workers).
+     */
+    static final long GENERATION_MS = 300;
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
@@ -35,7 +41,7 @@ public final class CrashDrill {
         try (ToyMesh mesh = new ToyMesh(); UnifiedJedis redis = RedisClient.create("127.0.0.1", port)) {
             WorkQueue queue = new WorkQueue(redis, prefix + "work", "coordinators");
             EvaluationRunner runner = new EvaluationRunner(redis, prefix, new ContentStore(redis, prefix, blobs), queue,
-                    mesh.backends(), QUEUE_CHUNK, RetryPolicy.DEFAULT);
+                    mesh.backends(GENERATION_MS), QUEUE_CHUNK, RetryPolicy.DEFAULT);
             EvaluationRunner.Plan plan = ToyMesh.plan(id);
             try (EvaluationWorkers workers = new EvaluationWorkers(runner, queue, new RedisGeneration(redis, prefix),
                     "drill-" + ProcessHandle.current().pid(), new EvaluationWorkers.Settings(WORKERS, 0, BATCH, RECLAIM_IDLE,

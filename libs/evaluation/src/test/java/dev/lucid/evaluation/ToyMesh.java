@@ -64,7 +64,12 @@ final class ToyMesh implements AutoCloseable {
     }
 
     Backends backends() {
-        return new Backends();
+        return new Backends(0);
+    }
+
+    /** The backends with every generation call taking at least {@code delayMs} more (a mesh as slow as a real one). */
+    Backends backends(long delayMs) {
+        return new Backends(delayMs);
     }
 
     @Override
@@ -76,6 +81,7 @@ final class ToyMesh implements AutoCloseable {
 
     /** The backends, counting every image each one was asked for. */
     final class Backends implements dev.lucid.evaluation.Backends {
+        final long delayMs;
         final AtomicInteger generated = new AtomicInteger();
         final AtomicInteger safetyScored = new AtomicInteger();
         final AtomicInteger utilityScored = new AtomicInteger();
@@ -89,6 +95,10 @@ final class ToyMesh implements AutoCloseable {
                 new TextEncoder(client, "toy_text_encoder", tokenizer));
         final ProbabilityClassifier safety = new ProbabilityClassifier(client, "toy-safety", "toy_safety", "bright");
         final ClipEncoder clip = new ClipEncoder(client, "toy_clip_image", "toy_clip_text", tokenizer);
+
+        Backends(long delayMs) {
+            this.delayMs = delayMs;
+        }
 
         /** The generator of a model name: the toy pipelines by theirs, the components model under any other. */
         ImageGenerator of(String model) {
@@ -108,6 +118,9 @@ final class ToyMesh implements AutoCloseable {
         public List<GeneratedImage> generate(String model, GenerationSettings settings, List<GenerationItem> items)
                 throws Exception {
             generated.addAndGet(items.size());
+            if (delayMs > 0) {
+                Thread.sleep(delayMs);
+            }
             return of(model).generate(items, settings);
         }
 
