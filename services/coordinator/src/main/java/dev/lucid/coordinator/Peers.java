@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Channels and stubs to the sampler, generator and scorers (over TLS when {@code lucid.tls.*} is set); every call gets
  * the configured deadline. A channel whose peer went away waits between reconnection attempts (gRPC's backoff, up to
- * two minutes) and fails calls at once meanwhile; each stub handed out first asks such a channel to reconnect now, so
- * a restarted peer is used at the next call, not after the backoff.
+ * two minutes) and fails calls meanwhile; each stub handed out first asks such a channel to reconnect now and waits
+ * (at most {@link #RECONNECT_WAIT_MS}) for that attempt to start, so a restarted peer is used at the next call, not
+ * after the backoff, and a peer still down fails that call within about a second.
  */
 @ApplicationScoped
 public class Peers {
